@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ces.api import views
+
+urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("agencies/", views.AgencyList.as_view(), name="api-agency-list"),
+    path("agencies/<int:pk>/", views.AgencyDetail.as_view(), name="api-agency-detail"),
+    path("programs/", views.ProgramList.as_view(), name="api-program-list"),
+    path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="api-program-detail"),
+    path("clients/<int:pk>/", views.ClientDetail.as_view(), name="api-client-detail"),
+]

@@ -1,0 +1,139 @@
+"""Timers that live in the database, and the sweep that runs them exactly once.
+
+An app declares a deadline kind with a handler:
+
+    @deadline_kind("referrals.expire")
+    def referral_expire(deadline: Deadline) -> None: ...
+
+schedules rows with `deadline_schedule(kind=..., subject=..., due_at=...)`
+and cancels them with `deadline_cancel(...)`. Celery beat runs
+`ces.tasks.sweep` every few minutes; `deadlines_sweep` claims each due row
+with a conditional UPDATE (pending → done) and runs its handler in the same
+transaction. Two sweeps at once: the second UPDATE waits for the first's
+row lock, then matches 0 rows and skips. A handler that fails rolls its
+claim back; the row stays pending and is retried later (with back-off).
+Handlers live in `<app>/timers.py` modules, loaded at start-up.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ces.models import Deadline
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Deadline], None]
+_HANDLERS: dict[str, Handler] = {}
+
+SWEEP_BATCH_SIZE = 200
+RETRY_BACKOFF = timedelta(minutes=5)  # × failures so far, capped below
+RETRY_BACKOFF_MAX = timedelta(hours=6)
+
+
+def deadline_kind(kind: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        if _HANDLERS.get(kind, handler) is not handler:
+            raise ValueError(f"Deadline kind {kind!r} is already registered.")
+        _HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def deadline_kind_unregister(kind: str) -> None:
+    _HANDLERS.pop(kind, None)
+
+
+def deadline_schedule(*, kind: str, subject: models.Model, due_at: datetime) -> Deadline:
+    if kind not in _HANDLERS:
+        raise ValueError(f"Unknown deadline kind {kind!r}.")
+    return Deadline.objects.create(
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        due_at=due_at,
+    )
+
+
+def deadline_cancel(*, subject: models.Model, reason: str, kinds: list[str] | None = None) -> int:
+    """Cancel the subject's pending deadlines (all, or those of `kinds`). Returns how many."""
+    pending = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        state=Deadline.State.PENDING,
+    )
+    if kinds is not None:
+        pending = pending.filter(kind__in=kinds)
+    return pending.update(state=Deadline.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason[:200])
+
+
+def _due(now: datetime):
+    return Deadline.objects.filter(state=Deadline.State.PENDING, due_at__lte=now).filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+    )
+
+
+@dataclass
+class SweepResult:
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def deadline_process(*, pk: int, now: datetime) -> bool:
+    """Claim one due deadline and run its handler, all in one transaction.
+
+    Returns False when the row was no longer due (another sweep took it, or
+    it was cancelled). Raises when the handler fails; the claim is rolled back.
+    """
+    with transaction.atomic():
+        claimed = _due(now).filter(pk=pk).update(state=Deadline.State.DONE, done_at=now)
+        if not claimed:
+            return False
+        deadline = Deadline.objects.select_related("subject_type").get(pk=pk)
+        handler = _HANDLERS.get(deadline.kind)
+        if handler is None:
+            raise LookupError(f"No handler registered for deadline kind {deadline.kind!r}.")
+        handler(deadline)
+        return True
+
+
+def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> SweepResult:
+    """Process every deadline due at `now`, in batches, each row in its own transaction."""
+    now = now or timezone.now()
+    result = SweepResult()
+    failed_ids: set[int] = set()
+    while True:
+        batch = list(
+            _due(now).exclude(pk__in=failed_ids).order_by("due_at", "id").values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return result
+        for pk in batch:
+            try:
+                if deadline_process(pk=pk, now=now):
+                    result.done += 1
+                else:
+                    result.skipped += 1
+            except Exception as exc:  # a failing handler must not stop the others
+                logger.exception("Deadline %s failed", pk)
+                failed_ids.add(pk)
+                result.failed += 1
+                _deadline_record_failure(pk=pk, now=now, error=exc)
+
+
+def _deadline_record_failure(*, pk: int, now: datetime, error: Exception) -> None:
+    deadline = Deadline.objects.filter(pk=pk, state=Deadline.State.PENDING).first()
+    if deadline is None:
+        return
+    backoff = min(RETRY_BACKOFF * (deadline.failures + 1), RETRY_BACKOFF_MAX)
+    Deadline.objects.filter(pk=pk, state=Deadline.State.PENDING).update(
+        failures=F("failures") + 1, retry_at=now + backoff, last_error=repr(error)[:2000]
+    )

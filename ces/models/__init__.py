@@ -1,0 +1,19 @@
+from ces.models.agencies import Agency, Program
+from ces.models.audit import AccessLog
+from ces.models.calendar import ClosureDay
+from ces.models.clients import Client, ConsentRecord
+from ces.models.deadlines import Deadline
+from ces.models.notifications import Notification
+from ces.models.users import User
+
+__all__ = [
+    "AccessLog",
+    "Agency",
+    "Client",
+    "ClosureDay",
+    "ConsentRecord",
+    "Deadline",
+    "Notification",
+    "Program",
+    "User",
+]

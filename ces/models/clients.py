@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from ces import crypto
+from ces.choices import DataQuality, Language, YesNo
+from ces.ssn import ssn_lookup_hash, ssn_masked, ssn_normalize
+
+
+class Client(models.Model):
+    """A person known to coordinated entry, held by one agency.
+
+    Personal data here is visible only through ces.access. The SSN is never
+    stored in plaintext: `ssn_ciphertext` (Fernet), `ssn_hash` (keyed HMAC for
+    lookup) and `ssn_last4` (for display) are all that is kept.
+    """
+
+    holding_agency = models.ForeignKey(
+        "ces.Agency",
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("holding agency"),
+        help_text=_("The agency that holds the record (its staff always see the person)."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    name_data_quality = models.CharField(
+        _("name data quality"), max_length=20, choices=DataQuality.choices, default=DataQuality.NOT_COLLECTED
+    )
+    dob = models.DateField(_("date of birth"), null=True, blank=True)
+    dob_data_quality = models.CharField(
+        _("DOB data quality"), max_length=20, choices=DataQuality.choices, default=DataQuality.NOT_COLLECTED
+    )
+    ssn_ciphertext = models.TextField(_("SSN (encrypted)"), blank=True, editable=False)
+    ssn_hash = models.CharField(_("SSN lookup hash"), max_length=64, blank=True, editable=False, db_index=True)
+    ssn_last4 = models.CharField(_("SSN last 4"), max_length=4, blank=True, editable=False)
+    ssn_data_quality = models.CharField(
+        _("SSN data quality"), max_length=20, choices=DataQuality.choices, default=DataQuality.NOT_COLLECTED
+    )
+    phone_primary = PhoneNumberField(_("primary phone"), blank=True)
+    phone_future = PhoneNumberField(_("future phone"), blank=True)
+    current_location = models.CharField(_("current location"), max_length=300, blank=True)
+    alt_contact_name = models.CharField(_("alternate contact name"), max_length=200, blank=True)
+    alt_contact_phone = PhoneNumberField(_("alternate contact phone"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    mailing_address = models.TextField(_("mailing address"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    preferred_language_other = models.CharField(_("other language"), max_length=100, blank=True)
+    voicemail_consent = models.CharField(
+        _("voicemail consent"), max_length=20, choices=YesNo.choices, default=YesNo.NOT_COLLECTED
+    )
+    text_consent = models.CharField(
+        _("text consent"), max_length=20, choices=YesNo.choices, default=YesNo.NOT_COLLECTED
+    )
+    hmis_consent = models.CharField(
+        _("HMIS consent"),
+        max_length=20,
+        choices=YesNo.choices,
+        default=YesNo.NOT_COLLECTED,
+        help_text=_("Kept in step with the latest HMIS release-of-information consent record."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [("reveal_client_ssn", "Can reveal a client's full SSN (logged)")]
+        indexes = [models.Index(fields=["holding_agency", "hmis_consent"], name="client_agency_consent_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The de-identified label, e.g. CP-000123 (holding agency initials + number)."""
+        return f"{self.holding_agency.initials}-{self.pk or 0:06d}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
+
+    @property
+    def ssn_display(self) -> str:
+        return ssn_masked(self.ssn_last4)
+
+    def set_ssn(self, raw: str) -> None:
+        """Store an SSN encrypted, with its lookup hash and last 4. Blank clears it."""
+        ssn = ssn_normalize(raw)
+        if not ssn:
+            self.ssn_ciphertext = self.ssn_hash = self.ssn_last4 = ""
+            return
+        self.ssn_ciphertext = crypto.encrypt(ssn)
+        self.ssn_hash = ssn_lookup_hash(ssn)
+        self.ssn_last4 = ssn[-4:]
+
+    def reveal_ssn(self) -> str:
+        """The full SSN. Callers go through ces.services.client_ssn_reveal, which logs it."""
+        return crypto.decrypt(self.ssn_ciphertext) if self.ssn_ciphertext else ""
+
+
+class ConsentRecord(models.Model):
+    """One consent given or refused: who took it, when, how (verbal consent is valid)."""
+
+    class Kind(models.TextChoices):
+        HMIS_ROI = "hmis_roi", _("HMIS release of information")
+        VULNERABILITY_INDEX = "vi", _("Vulnerability index")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        TEXT = "text", _("Text messages")
+
+    class Method(models.TextChoices):
+        VERBAL_RECORDED = "verbal_recorded", _("Verbal, on a recorded call")
+        WRITTEN = "written", _("Written, signed form")
+        ELECTRONIC = "electronic", _("Electronic")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(_("consent to"), max_length=20, choices=Kind.choices)
+    answer = models.CharField(_("answer"), max_length=20, choices=YesNo.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"))
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["client", "kind", "-taken_at"], name="consent_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_answer_display()}"

@@ -1,0 +1,104 @@
+"""The roles of roles-privacy-audit.md as Django groups with permissions.
+
+ROLE_PERMISSIONS is the single statement of what each role may do. Groups
+are created and kept in step by migrations (`roles_sync` in a RunPython
+step), never by hand: every app whose migration adds permissions a role
+needs ends with a roles_sync step of its own.
+
+Data scope (whose clients a user sees) is not a permission: it is decided
+by ces.access from the user's agency and roles.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+CALL_AGENT = "call_agent"
+CASE_WORKER = "case_worker"
+SUPERVISOR = "supervisor"
+COC_STAFF = "coc_staff"
+PROGRAM_STAFF = "program_staff"
+VSP_ADVOCATE = "vsp_advocate"
+NONHMIS_LIST_HOLDER = "nonhmis_list_holder"
+COMMITTEE = "committee"
+HMIS_ADMIN = "hmis_admin"
+
+ROLE_LABELS = {
+    CALL_AGENT: _("Call agent"),
+    CASE_WORKER: _("Case worker"),
+    SUPERVISOR: _("Supervisor"),
+    COC_STAFF: _("CoC staff"),
+    PROGRAM_STAFF: _("Program staff"),
+    VSP_ADVOCATE: _("VSP advocate"),
+    NONHMIS_LIST_HOLDER: _("Non-HMIS list holder"),
+    COMMITTEE: _("O&M Committee"),
+    HMIS_ADMIN: _("HMIS admin"),
+}
+
+_READ_DIRECTORY = ["ces.view_agency", "ces.view_program"]
+_CLIENT_WORK = ["ces.view_client", "ces.change_client", "ces.view_consentrecord", "ces.add_consentrecord"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + ["ces.add_client"],
+    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK,
+    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + ["ces.reveal_client_ssn"],
+    COC_STAFF: _READ_DIRECTORY + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn"],
+    PROGRAM_STAFF: _READ_DIRECTORY + ["ces.view_client"],
+    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + ["ces.add_client"],
+    NONHMIS_LIST_HOLDER: _READ_DIRECTORY + ["ces.view_client"],
+    COMMITTEE: list(_READ_DIRECTORY),
+    HMIS_ADMIN: [
+        "ces.view_agency",
+        "ces.add_agency",
+        "ces.change_agency",
+        "ces.view_program",
+        "ces.add_program",
+        "ces.change_program",
+        "ces.view_closureday",
+        "ces.add_closureday",
+        "ces.change_closureday",
+        "ces.delete_closureday",
+        "ces.view_user",
+        "ces.add_user",
+        "ces.change_user",
+        "ces.view_accesslog",
+        "ces.view_client",
+        "ces.view_consentrecord",
+        "ces.reveal_client_ssn",
+        "ces.view_deadline",
+        "authtoken.view_tokenproxy",
+        "authtoken.add_tokenproxy",
+        "authtoken.delete_tokenproxy",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
+    ],
+}
+
+# Roles whose users may use the Django admin (configuration screens).
+ADMIN_SITE_ROLES = frozenset({HMIS_ADMIN})
+
+
+def roles_sync(apps, schema_editor=None) -> None:
+    """Create every role group and give it exactly its permissions.
+
+    Runs inside migrations with the historical `apps`. Permissions of models
+    not migrated yet are skipped; the migration that adds them syncs again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.set(wanted)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ces import health, views
+
+admin.site.site_header = "CA-515 Coordinated Entry — administration"
+admin.site.site_title = "CES admin"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("clients/", views.client_list, name="client-list"),
+    path("clients/<int:pk>/", views.client_detail, name="client-detail"),
+    path("clients/<int:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("ces.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
