@@ -6,8 +6,16 @@ from ces.models import User
 
 
 def system_user_get() -> User:
-    user, _created = User.objects.get_or_create(
-        username=settings.CES_SYSTEM_USERNAME,
-        defaults={"is_system": True, "is_active": False, "first_name": "CES", "last_name": "scheduled jobs"},
-    )
+    """The system user; created (inactive, no usable password) if a flush removed it."""
+    user = User.objects.filter(username=settings.CES_SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(
+            username=settings.CES_SYSTEM_USERNAME,
+            is_system=True,
+            is_active=False,
+            first_name="CES",
+            last_name="scheduled jobs",
+        )
+        user.set_unusable_password()
+        user.save()
     return user

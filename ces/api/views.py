@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -16,11 +16,11 @@ from ces.api.serializers import (
     TokenResponseSerializer,
 )
 from ces.audit import access_log_record
+from ces.lockout import LOCKED_OUT, LOCKED_OUT_STATUS
 from ces.models import AccessLog, Agency, Program
 from ces.services import agency_save, program_save
 
 BAD_CREDENTIALS = "Unable to log in with that username and password."
-LOCKED_OUT = "Too many failed log-in attempts: this account is locked for a while. Try again later."
 
 
 class ApiRootView(APIView):
@@ -58,7 +58,7 @@ class TokenView(APIView):
             password=body.validated_data["password"],
         )
         if getattr(request._request, "axes_locked_out", False):
-            return errors_response({NON_FIELD: [LOCKED_OUT]}, status.HTTP_429_TOO_MANY_REQUESTS)
+            return errors_response({NON_FIELD: [LOCKED_OUT]}, LOCKED_OUT_STATUS)
         if user is None or not user.is_active:
             return errors_response({NON_FIELD: [BAD_CREDENTIALS]})
         token, _created = Token.objects.get_or_create(user=user)

@@ -122,7 +122,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "ces.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Sessions end after 30 minutes of inactivity (configurable) and on browser close.
@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoEnum": "ces.choices.YesNo",
+        "DataQualityEnum": "ces.choices.DataQuality",
+    },
 }
 
 # --- audit history ---

@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make run    set up and start web + worker + beat with demo data (http://127.0.0.1:8000)
+#   make test   run the whole test suite against real PostgreSQL and Redis
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench check-deploy clean messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m ces.devenv run
+
+test: $(STAMP)
+	$(BIN)/python -m ces.devenv test $(ARGS)
+
+# Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	cd ces && ../$(BIN)/django-admin compilemessages --settings=ces.settings.test --pythonpath=..
+
+clean:
+	rm -rf var/staticfiles var/celery var/celerybeat-schedule*

@@ -1,0 +1,65 @@
+"""The CA-515 demo network (Placer and Nevada counties), as data.
+
+From the seed document: Connecting Point is the lead agency and call centre;
+Hospitality House the Nevada County shelter; a Placer County warm/cold
+shelter; housing programs of every type across both counties; a victim
+service provider with a DV program; an employment-services agency.
+"""
+
+from ces import roles
+
+AGENCIES = [
+    # initials, name, kind, is_vsp, hmis_participating
+    ("HRCS", "Homeless Resource Council of the Sierras", "coc", False, True),
+    ("CP", "Connecting Point", "lead", False, True),
+    ("HH", "Hospitality House", "shelter", False, True),
+    ("GI", "The Gathering Inn", "shelter", False, True),
+    ("PCH", "Placer County Health and Human Services", "government", False, True),
+    ("NCH", "Nevada County Housing and Community Services", "government", False, True),
+    ("VOA", "Volunteers of America Northern California", "housing", False, True),
+    ("AMIH", "AMI Housing", "housing", False, True),
+    ("SUP", "Stand Up Placer", "vsp", True, False),
+    ("COSE", "Community Options Supported Employment", "services", False, False),
+]
+
+BOTH = ["placer", "nevada"]
+
+PROGRAMS = [
+    # agency initials, name, type, counties, criteria
+    ("HH", "Hospitality House Emergency Shelter", "es", ["nevada"], {}),
+    ("GI", "Placer Warm/Cold Shelter", "es", ["placer"], {}),
+    (
+        "AMIH",
+        "Brunswick Commons PSH",
+        "psh",
+        ["nevada"],
+        {"requires_chronic": True, "requires_disability": True},
+    ),
+    ("PCH", "Placer Whole Person PSH", "psh", ["placer"], {"requires_disability": True}),
+    ("PCH", "Placer Rapid Re-Housing", "rrh", BOTH, {}),
+    ("VOA", "SSVF Veterans Rapid Re-Housing", "rrh", BOTH, {"requires_veteran": True}),
+    (
+        "NCH",
+        "Family Transitional Housing",
+        "th",
+        ["nevada"],
+        {"requires_family": True, "min_household_size": 2},
+    ),
+    ("NCH", "Youth Bridge Transitional Housing", "th", BOTH, {"requires_youth": True}),
+    ("SUP", "Safe Housing DV Transitional Program", "th", ["placer"], {"requires_dv": True}),
+    ("COSE", "Supported Employment Services", "services", BOTH, {}),
+]
+
+# One user per role; the username is the role's code.
+USERS = [
+    # username, first name, last name, agency initials, extra roles
+    (roles.CALL_AGENT, "Carla", "Agent", "CP"),
+    (roles.CASE_WORKER, "Casey", "Worker", "CP"),
+    (roles.SUPERVISOR, "Sam", "Supervisor", "CP"),
+    (roles.COC_STAFF, "Corey", "Coordinator", "HRCS"),
+    (roles.PROGRAM_STAFF, "Pat", "Programs", "AMIH"),
+    (roles.VSP_ADVOCATE, "Val", "Advocate", "SUP"),
+    (roles.NONHMIS_LIST_HOLDER, "Noel", "Listholder", "HRCS"),
+    (roles.COMMITTEE, "Morgan", "Committee", "HRCS"),
+    (roles.HMIS_ADMIN, "Hayden", "Admin", "PCH"),
+]

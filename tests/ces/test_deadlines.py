@@ -1,0 +1,139 @@
+"""Timers in the database: each due deadline's work is done exactly once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from ces.deadlines import deadline_cancel, deadline_kind, deadline_kind_unregister, deadline_schedule, deadlines_sweep
+from ces.models import Deadline, Notification
+from ces.notifications import notification_send, notifications_deliver
+from tests.factories import AgencyFactory, UserFactory
+
+KIND = "tests.notify_owner"
+
+
+@pytest.fixture
+def notify_kind():
+    """A real handler: it writes a Notification row for the subject user."""
+
+    @deadline_kind(KIND)
+    def notify_owner(deadline: Deadline) -> None:
+        notification_send(recipient=deadline.subject, subject=f"Deadline {deadline.pk} reached")
+
+    yield KIND
+    deadline_kind_unregister(KIND)
+
+
+@pytest.fixture
+def failing_kind():
+    @deadline_kind("tests.fails")
+    def fails(deadline: Deadline) -> None:
+        notification_send(recipient=deadline.subject, subject="half-done work that must roll back")
+        raise RuntimeError("handler failed")
+
+    yield "tests.fails"
+    deadline_kind_unregister("tests.fails")
+
+
+@pytest.mark.django_db
+def test_due_deadline_runs_once_and_future_one_waits(notify_kind):
+    user = UserFactory()
+    now = timezone.now()
+    due = deadline_schedule(kind=notify_kind, subject=user, due_at=now - timedelta(minutes=1))
+    later = deadline_schedule(kind=notify_kind, subject=user, due_at=now + timedelta(days=1))
+    first = deadlines_sweep(now=now)
+    second = deadlines_sweep(now=now)
+    assert (first.done, second.done) == (1, 0)
+    assert Notification.objects.filter(recipient=user).count() == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.state == Deadline.State.DONE and later.state == Deadline.State.PENDING
+
+
+@pytest.mark.django_db
+def test_cancelled_deadline_never_runs(notify_kind):
+    user = UserFactory()
+    deadline_schedule(kind=notify_kind, subject=user, due_at=timezone.now() - timedelta(minutes=1))
+    assert deadline_cancel(subject=user, reason="client reached") == 1
+    assert deadlines_sweep().done == 0
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_failing_handler_rolls_back_and_is_retried_later(failing_kind):
+    user = UserFactory()
+    now = timezone.now()
+    deadline = deadline_schedule(kind=failing_kind, subject=user, due_at=now - timedelta(minutes=1))
+    result = deadlines_sweep(now=now)
+    assert result.failed == 1
+    deadline.refresh_from_db()
+    assert deadline.state == Deadline.State.PENDING and deadline.failures == 1
+    assert "handler failed" in deadline.last_error
+    assert not Notification.objects.exists()  # the half-done work rolled back
+    assert deadlines_sweep(now=now).failed == 0  # backing off: not retried at once
+    assert deadlines_sweep(now=now + timedelta(minutes=6)).failed == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_do_each_deadline_exactly_once(notify_kind):
+    users = [UserFactory() for _ in range(3)]
+    now = timezone.now()
+    for i in range(60):
+        deadline_schedule(kind=notify_kind, subject=users[i % 3], due_at=now - timedelta(seconds=i))
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def sweep_in_own_connection():
+        try:
+            barrier.wait()
+            results.append(deadlines_sweep(now=now, batch_size=7))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep_in_own_connection) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sum(r.done for r in results) == 60
+    assert Notification.objects.count() == 60
+    assert Deadline.objects.filter(state=Deadline.State.DONE).count() == 60
+
+
+@pytest.mark.django_db
+def test_sweep_query_count_does_not_grow_with_pending_future_rows(notify_kind, django_assert_max_num_queries):
+    user = UserFactory()
+    now = timezone.now()
+    Deadline.objects.bulk_create(
+        Deadline(kind=notify_kind, subject=user, due_at=now + timedelta(days=1 + i)) for i in range(500)
+    )
+    with django_assert_max_num_queries(1):
+        assert deadlines_sweep(now=now).done == 0
+
+
+@pytest.mark.django_db
+def test_unknown_kind_cannot_be_scheduled():
+    with pytest.raises(ValueError):
+        deadline_schedule(kind="nobody.handles.this", subject=UserFactory(), due_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_notifications_are_emailed_once(mailoutbox):
+    user = UserFactory(email="worker@example.org")
+    notification_send(recipient=user, subject="Referral awaiting response", body="Please respond.")
+    assert notifications_deliver() == 1
+    assert notifications_deliver() == 0
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["worker@example.org"]
+
+
+def test_partial_index_backs_the_sweep(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'deadline_pending_due_idx'")
+        (definition,) = cursor.fetchone()
+    assert "WHERE" in definition and "pending" in definition

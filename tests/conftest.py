@@ -1,0 +1,89 @@
+"""Shared fixtures. Tests run against the real PostgreSQL (and Redis where marked).
+
+`make test` (python -m ces.devenv test) resolves the services first; with
+CI=true a missing Redis or Chromium fails the run, otherwise tests marked
+`redis` / `browser` are skipped with the reason.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _redis_available() -> bool:
+    from ces.devenv import redis_answers
+
+    return redis_answers(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"))
+
+
+def pytest_collection_modifyitems(config, items):
+    needs_redis = [item for item in items if "redis" in item.keywords]
+    needs_browser = [item for item in items if "browser" in item.keywords]
+    if needs_redis and not _redis_available():
+        if IN_CI:
+            raise pytest.UsageError("CI=true but Redis does not answer: the Redis tests cannot be skipped in CI.")
+        for item in needs_redis:
+            item.add_marker(pytest.mark.skip(reason="no Redis answers (start redis-server, or set REDIS_URL)"))
+    if needs_browser and not Path(CHROMIUM).exists():
+        if IN_CI:
+            raise pytest.UsageError(f"CI=true but there is no Chromium at {CHROMIUM}.")
+        for item in needs_browser:
+            item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"))
+
+
+@pytest.fixture(autouse=True)
+def _core_data_survives_flushes(request):
+    """Transactional tests flush every table, migration data included; put the
+    role groups and the system user back, and forget cached content-type ids."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if transactional:
+        from django.apps import apps
+
+        from ces.roles import roles_sync
+        from ces.system_user import system_user_get
+
+        request.getfixturevalue("transactional_db")
+        roles_sync(apps)
+        system_user_get()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
