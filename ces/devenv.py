@@ -180,8 +180,7 @@ def run() -> None:
     _manage(env, "migrate", "--no-input")
     _manage(env, "seed_demo", *(["--password", env["CES_DEMO_PASSWORD"]] if env.get("CES_DEMO_PASSWORD") else []))
     port = env.setdefault("CES_PORT", "8000")
-    from ces.management.commands.seed_demo import DEFAULT_PASSWORD
-    from ces.management.demo_network import USERS
+    from ces.management.demo_network import DEFAULT_PASSWORD, USERS
 
     say("")
     say(f"The Coordinated Entry System is starting at http://127.0.0.1:{port}/")

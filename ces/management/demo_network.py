@@ -8,6 +8,9 @@ service provider with a DV program; an employment-services agency.
 
 from ces import roles
 
+# Documented in the README; `seed_demo --password` sets another.
+DEFAULT_PASSWORD = "ces-demo-2026!"
+
 AGENCIES = [
     # initials, name, kind, is_vsp, hmis_participating
     ("HRCS", "Homeless Resource Council of the Sierras", "coc", False, True),

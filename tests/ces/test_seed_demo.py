@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ces import roles
-from ces.management.commands.seed_demo import DEFAULT_PASSWORD
+from ces.management.demo_network import DEFAULT_PASSWORD
 from ces.models import Agency, Program, User
 
 pytestmark = pytest.mark.django_db

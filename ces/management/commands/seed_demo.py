@@ -10,12 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ces.audit import history_save
-from ces.management.demo_network import AGENCIES, PROGRAMS, USERS
+from ces.management.demo_network import AGENCIES, DEFAULT_PASSWORD, PROGRAMS, USERS
 from ces.models import Agency, Program, User
 from ces.roles import ADMIN_SITE_ROLES
 from ces.system_user import system_user_get
 
-DEFAULT_PASSWORD = "ces-demo-2026!"
 DEFAULT_CLIENTS = 300
 REFUSED_IN_PRODUCTION = "seed_demo refuses to run with production settings: demo users have known passwords."
 
