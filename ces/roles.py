@@ -36,13 +36,15 @@ ROLE_LABELS = {
 _READ_DIRECTORY = ["ces.view_agency", "ces.view_program"]
 _CLIENT_WORK = ["ces.view_client", "ces.change_client", "ces.view_consentrecord", "ces.add_consentrecord"]
 
+_INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + ["ces.add_client"],
-    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK,
-    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + ["ces.reveal_client_ssn"],
-    COC_STAFF: _READ_DIRECTORY + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn"],
-    PROGRAM_STAFF: _READ_DIRECTORY + ["ces.view_client"],
-    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + ["ces.add_client"],
+    CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + ["ces.add_client"],
+    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + ["intake.view_assessment"],
+    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake"],
+    COC_STAFF: _READ_DIRECTORY + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment"],
+    PROGRAM_STAFF: _READ_DIRECTORY + ["ces.view_client", "intake.view_assessment"],
+    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + ["ces.add_client"],
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + ["ces.view_client"],
     COMMITTEE: list(_READ_DIRECTORY),
     HMIS_ADMIN: [
@@ -64,6 +66,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ces.view_consentrecord",
         "ces.reveal_client_ssn",
         "ces.view_deadline",
+        "ces.view_clientdocument",
+        "intake.view_intake",
+        "intake.view_assessment",
+        "intake.amend_intake",
+        "intake.view_shelter",
+        "intake.add_shelter",
+        "intake.change_shelter",
+        "intake.view_shelterrule",
+        "intake.add_shelterrule",
+        "intake.change_shelterrule",
+        "intake.delete_shelterrule",
+        "intake.view_povertyguidelineyear",
+        "intake.add_povertyguidelineyear",
+        "intake.change_povertyguidelineyear",
+        "intake.view_povertyguideline",
+        "intake.add_povertyguideline",
+        "intake.change_povertyguideline",
         "authtoken.view_tokenproxy",
         "authtoken.add_tokenproxy",
         "authtoken.delete_tokenproxy",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ces.api import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("programs/", views.ProgramList.as_view(), name="api-program-list"),
     path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="api-program-detail"),
     path("clients/<int:pk>/", views.ClientDetail.as_view(), name="api-client-detail"),
+    path("", include("intake.api")),
 ]

@@ -2,6 +2,7 @@ from ces.models.agencies import Agency, Program
 from ces.models.audit import AccessLog
 from ces.models.calendar import ClosureDay
 from ces.models.clients import Client, ConsentRecord
+from ces.models.documents import ClientDocument
 from ces.models.deadlines import Deadline
 from ces.models.notifications import Notification
 from ces.models.users import User
@@ -10,6 +11,7 @@ __all__ = [
     "AccessLog",
     "Agency",
     "Client",
+    "ClientDocument",
     "ClosureDay",
     "ConsentRecord",
     "Deadline",

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F, Func
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -75,7 +78,14 @@ class Client(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         permissions = [("reveal_client_ssn", "Can reveal a client's full SSN (logged)")]
-        indexes = [models.Index(fields=["holding_agency", "hmis_consent"], name="client_agency_consent_idx")]
+        indexes = [
+            models.Index(fields=["holding_agency", "hmis_consent"], name="client_agency_consent_idx"),
+            # The duplicate check (intake.duplicates): DOB window, trigram names, phonetic surname.
+            models.Index(fields=["dob"], name="client_dob_idx"),
+            GinIndex(OpClass(Lower("first_name"), name="gin_trgm_ops"), name="client_first_name_trgm"),
+            GinIndex(OpClass(Lower("last_name"), name="gin_trgm_ops"), name="client_last_name_trgm"),
+            models.Index(Func(F("last_name"), function="dmetaphone"), name="client_last_name_dmetaphone"),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -1,0 +1,88 @@
+"""The completed Vulnerability Assessment Tool as a PDF, in the Appendix B layout."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ces.audit import history_save
+from ces.models import ClientDocument, User
+from intake import policy
+from intake.models import Assessment
+
+# The rows of Appendix B, in its order and words: (indicator code, wording).
+VAT_ROWS = [
+    ("age", "Individual is less than 25 years of age - OR - over 59 years of age"),
+    ("unaccompanied_youth", "Individual is unaccompanied youth under 18 years of age"),
+    ("gender", "Self is Female - or - Self or HH Member is Transgender or Gender Non-Conforming"),
+    ("pregnant", "Self or HH Member is Pregnant"),
+    ("children", "Household has children under 18"),
+    ("sleep_location", "Slept most frequently in last 30 days = literally homeless - OR - institutional setting"),
+    ("unstable_housing", "Current length of time in unstable housing: 1 - 3 years = 1 point; 3 - 5 years = 2 points; 5 + years = 3 points"),
+    ("er_visits", "Self or HH Member has been hospitalized or visited an emergency room 3 or more times in last 6 months"),
+    ("police", "Self or HH Member had an interaction with police 6 or more times in last 6 months"),
+    ("health_mental", "Self has health conditions related to: Mental Health"),
+    ("health_substance_alcohol", "Substance and/or Alcohol Abuse"),
+    ("health_physical_sensory", "Physical / Sensory Disability"),
+    ("health_developmental", "Developmental Disability"),
+    ("health_hiv_aids", "HIV/Aids"),
+    ("health_chronic", "Chronic Health Conditions (ie. diabetes or complications with heart, liver, kidney, stomach, or brain)"),
+    ("health_three_or_more", "If yes to 3 or more of above categories, add 1 point"),
+    ("household_member_health", "HH Member has one or more of the above listed health conditions"),
+    ("attacked", "Self or HH Member has been attacked, hurt, or threatened since becoming homeless"),
+    ("self_harm", "Self or HH Member has threatened to or tried to end their own life"),
+    ("dv_experienced", "Self or HH Member has experienced domestic violence, sexual assault, or human trafficking"),
+    ("dv_fleeing", "Self or HH Member is currently fleeing, or attempting to flee, a DV/SA/HT/Stalking situation"),
+    ("income", "Household Income is at - OR - below federal guidelines for household size (2017 Federal Poverty Guidelines)"),
+]
+INDICATOR_WORDING = dict(VAT_ROWS)
+
+
+def assessment_pdf_bytes(assessment: Assessment) -> bytes:
+    from weasyprint import HTML
+
+    from intake.selectors import poverty_table_in_force
+
+    client = assessment.client
+    poverty = poverty_table_in_force()
+    rows = [
+        {"code": code, "wording": wording, "available": policy.INDICATOR_POINTS[code],
+         "assigned": assessment.indicators.get(code, 0)}
+        for code, wording in VAT_ROWS
+    ]
+    html = render_to_string(
+        "intake/assessment_pdf.html",
+        {
+            "assessment": assessment,
+            "client": client,
+            "rows": rows,
+            "case_management": [1 if i < assessment.case_management else 0 for i in range(policy.CASE_MANAGEMENT_ITEMS)],
+            "subtotal_max": policy.SUBTOTAL_MAX,
+            "score_max": policy.SCORE_MAX,
+            "poverty_rows": [(size, *poverty.rows[size]) for size in sorted(poverty.rows)],
+            "poverty": poverty,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+@transaction.atomic
+def assessment_pdf_store(*, assessment: Assessment, actor: User) -> ClientDocument:
+    """Render and keep a new version of the assessment PDF on the client's file."""
+    content = assessment_pdf_bytes(assessment)
+    source = {"source_type": "intake.assessment", "source_id": str(assessment.pk), "kind": ClientDocument.Kind.ASSESSMENT}
+    version = (ClientDocument.objects.filter(**source).aggregate(v=Max("version"))["v"] or 0) + 1
+    document = ClientDocument(
+        client=assessment.client,
+        title=f"Vulnerability Assessment {assessment.assessed_at:%Y-%m-%d} (score {assessment.total})",
+        version=version,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor,
+        **source,
+    )
+    document.file.save(f"vat-{assessment.pk}-v{version}.pdf", ContentFile(content), save=False)
+    return history_save(document, actor=actor, reason=f"assessment PDF version {version}")

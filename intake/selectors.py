@@ -1,0 +1,55 @@
+"""Reads for the intake, scoped to the user where they concern people."""
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ces.models import Agency, User
+from intake import policy
+from intake.models import Intake, PovertyGuidelineYear, Shelter
+from intake.scoring import POVERTY_2017, PovertyTable
+
+
+def poverty_table_in_force() -> PovertyTable:
+    """The guidelines year an admin marked in force (2017 by policy), as a PovertyTable."""
+    year = PovertyGuidelineYear.objects.filter(in_force=True).prefetch_related("rows").first()
+    if year is None or not year.rows.all():
+        return POVERTY_2017
+    return PovertyTable(
+        year=year.year,
+        rows={row.household_size: (row.monthly, row.annual) for row in year.rows.all()},
+        additional_person_annual=year.additional_person_annual,
+    )
+
+
+def shelters_with_rules() -> QuerySet[Shelter]:
+    return Shelter.objects.filter(is_active=True).prefetch_related("rules").order_by("county", "name")
+
+
+def victim_service_providers() -> QuerySet[Agency]:
+    return Agency.objects.filter(is_vsp=True, is_active=True).order_by("name")
+
+
+def intakes_visible_to(user: User) -> QuerySet[Intake]:
+    """Intakes of the user's agency (the call centre sees its own calls)."""
+    if not user.is_authenticated or user.agency_id is None or not user.has_perm("intake.view_intake"):
+        return Intake.objects.none()
+    return Intake.objects.filter(agency_id=user.agency_id)
+
+
+def intake_get_for_user(*, user: User, pk: int) -> Intake:
+    try:
+        return intakes_visible_to(user).select_related("client", "csr", "agency").get(pk=pk)
+    except (Intake.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such intake.") from None
+
+
+def drafts_for(user: User) -> list[Intake]:
+    """The agent's open drafts, newest first, each marked stale after 72 hours."""
+    drafts = list(Intake.objects.filter(csr=user, status=Intake.Status.DRAFT).order_by("-draft_saved_at", "-started_at"))
+    stale_before = timezone.now() - timedelta(hours=policy.STALE_DRAFT_HOURS)
+    for draft in drafts:
+        draft.is_stale = (draft.draft_saved_at or draft.started_at) < stale_before
+    return drafts
