@@ -19,6 +19,7 @@ from bnl.services import bnl_entry_place
 from ces import crypto
 from ces.audit import history_save
 from ces.deadlines import deadline_schedule
+from ces.tasks import enqueue_or_leave_to_sweep
 from ces.models import Agency, Client, ConsentRecord, User
 from ces.services import client_create, client_update, consent_record
 from intake import policy, scoring
@@ -43,7 +44,10 @@ PDF_KIND = "intake.assessment_pdf"
 INTAKE_COLUMNS = [
     f.name
     for f in Intake._meta.get_fields()
-    if getattr(f, "concrete", False) and f.name in BY_CODE and f.name not in PERSONAL_CODES
+    if getattr(f, "concrete", False)
+    and f.name in BY_CODE
+    and f.name not in PERSONAL_CODES
+    and f.name not in ("collected_at", "collection_method")  # set with their defaults
 ]
 CONSENT_CODES = {
     "hmis_consent": ConsentRecord.Kind.HMIS_ROI,
@@ -307,7 +311,7 @@ def assessment_pdf_schedule(*, assessment: Assessment) -> None:
     from intake.tasks import assessment_pdf_render
 
     deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
-    transaction.on_commit(lambda: assessment_pdf_render.delay(assessment.pk))
+    transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))
 
 
 # --- amendment --------------------------------------------------------------

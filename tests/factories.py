@@ -80,3 +80,67 @@ class ClientFactory(factory.django.DjangoModelFactory):
             self.ssn_data_quality = "full"
             if create:
                 self.save()
+
+
+def call_agent(**kwargs) -> User:
+    """A call agent of a lead agency (Connecting Point-like)."""
+    from ces import roles
+
+    agency = kwargs.pop("agency", None) or AgencyFactory(kind=Agency.Kind.LEAD)
+    return UserFactory(agency=agency, roles=[roles.CALL_AGENT], **kwargs)
+
+
+def worked_example_2_answers(**overrides) -> dict:
+    """intake-and-vat.md worked example 2: man aged 62, household 3, score 13 (Nevada County)."""
+    answers = {
+        "collected_at": "2026-11-20T10:15:00-08:00",
+        "collection_method": "phone",
+        "county": "nevada",
+        "safety_minor_without_adult": "no",
+        "safety_safe_place_tonight": "no",
+        "safety_safe_talking": "yes",
+        "safety_afraid_of_partner": "no",
+        "first_name": "Robert",
+        "last_name": "Hale",
+        "name_data_quality": "full",
+        "dob": "1964-05-01",
+        "dob_data_quality": "full",
+        "phone_primary": "530-555-0142",
+        "ssn": "287-65-4321",
+        "ssn_data_quality": "full",
+        "preferred_language": "en",
+        "voicemail_consent": "yes",
+        "wants_shelter_tonight": "no",
+        "hmis_consent": "yes",
+        "continue_to_vi": "yes",
+        "vi_consent": "yes",
+        "vi_unaccompanied_youth": "no",
+        "household_size": 3,
+        "household_children": 2,
+        "gender": "male",
+        "household_transgender": "no",
+        "household_pregnant": "no",
+        "veteran": "no",
+        "sleep_location_30d": "emergency_shelter",
+        "unstable_housing_length": "over_5_years",
+        "er_visits_3plus_6m": "yes",
+        "police_6plus_6m": "no",
+        "health_mental": "no",
+        "health_physical_sensory": "yes",
+        "health_developmental": "yes",
+        "health_substance": "no",
+        "health_alcohol": "no",
+        "health_hiv_aids": "no",
+        "health_chronic": "yes",
+        "household_member_health": "no",
+        "attacked_since_homeless": "no",
+        "self_harm": "no",
+        "dv_experienced": "no",
+        "dv_fleeing": "no",
+        "registered_sex_offender": "no",
+        "has_income": "yes",
+        "household_income": "21000",
+        "income_period": "annual",
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not None}
