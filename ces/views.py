@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from ces.access import client_get_for_user
 from ces.audit import access_log_record
 from ces.business_days import add_business_days, upcoming_non_business_days
 from ces.forms import ClientSearchForm
-from ces.models import AccessLog, Notification
+from ces.models import AccessLog, ClientDocument, Notification
 from ces.notifications import notification_mark_read
 from ces.selectors import client_search, notifications_for, programs_list
 from ces.services import client_ssn_reveal
@@ -32,7 +33,12 @@ def dashboard(request):
         "five_business_days": add_business_days(today, 5),
         "search_form": ClientSearchForm(),
         "can_search_clients": user.has_perm("ces.view_client"),
+        "can_take_calls": user.has_perm("intake.add_intake"),
     }
+    if context["can_take_calls"]:
+        from intake.selectors import drafts_for
+
+        context["drafts"] = drafts_for(user)
     return render(request, "ces/dashboard.html", context)
 
 
@@ -81,6 +87,18 @@ def client_reveal_ssn(request, pk: int):
     if request.htmx:
         return render(request, "ces/_ssn_revealed.html", {"client": client, "ssn": formatted})
     return render(request, "ces/client_detail.html", _client_detail_context(request, client, revealed_ssn=formatted))
+
+
+@login_required
+def client_document_download(request, pk: int, document_pk: int):
+    """A file on the client's record, for those who may see the person. Logged."""
+    client = client_get_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(ClientDocument, pk=document_pk, client=client)
+    access_log_record(
+        user=request.user, action=AccessLog.Action.DOWNLOAD_PDF, request=request, client=client, obj=document,
+        detail=f"{document.title} v{document.version}",
+    )
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=document.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

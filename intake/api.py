@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from ces.api.errors import errors_response
 from intake.duplicates import duplicate_candidates
+from intake.policy import INDICATOR_POINTS
 from intake.services import IntakeInvalid, IntakeResult, intake_submit
 from intake.validation import DATE_IN_FUTURE, NOT_A_DATE
 
@@ -34,7 +35,8 @@ def intake_result_json(result: IntakeResult) -> dict:
                 "total": assessment.total,
                 "subtotal": assessment.subtotal,
                 "case_management": assessment.case_management,
-                "indicators": assessment.indicators,
+                # Appendix B order (jsonb does not keep key order).
+                "indicators": {code: assessment.indicators.get(code, 0) for code in INDICATOR_POINTS},
             },
             "chronically_homeless": assessment.chronically_homeless,
         }

@@ -1,0 +1,159 @@
+"""A call agent takes calls in real Chromium: the form, shelter screening, the VI, the DV pathway."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ces import roles
+from ces.models import Client
+from intake.models import DvReferral, Intake
+from referrals.models import ShelterReferral
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def answer(page: Page, code: str, value: str) -> None:
+    page.locator(f"#q-{code} input[type=radio][value='{value}']").check()
+
+
+def type_in(page: Page, code: str, value: str) -> None:
+    field = page.locator(f"#id_{code}")
+    field.fill(value)
+    field.press("Tab")  # leaving the field saves it
+
+
+def log_in_and_start_call(page: Page, live_server) -> None:
+    agency = AgencyFactory(name="Connecting Point", initials="CP", kind="lead")
+    UserFactory(username="call_agent", first_name="Carla", agency=agency, roles=[roles.CALL_AGENT])
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("call_agent")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start a call").click()
+    expect(page.get_by_role("heading", name="Call #")).to_be_visible()
+
+
+def test_nevada_call_with_shelter_screening_and_full_vi_scores_13(live_server, page: Page, screenshot_dir):
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "nevada")
+    expect(page.locator("#section-safety")).to_be_visible()
+    for code, value in [("safety_minor_without_adult", "no"), ("safety_safe_place_tonight", "no"),
+                        ("safety_safe_talking", "yes"), ("safety_afraid_of_partner", "no")]:
+        answer(page, code, value)
+    type_in(page, "first_name", "Robert")
+    type_in(page, "last_name", "Hale")
+    page.locator("#q-name_data_quality input[value=full]").focus()
+    page.keyboard.press("f")  # one keystroke picks "full"
+    type_in(page, "dob", "1964-05-01")
+    answer(page, "dob_data_quality", "full")
+    expect(page.locator("#dup-panel")).to_contain_text("No likely matches")
+    type_in(page, "phone_primary", "530-555-0142")
+    type_in(page, "ssn", "287-65-4321")
+    answer(page, "ssn_data_quality", "full")
+    answer(page, "preferred_language", "en")
+    page.locator("#q-voicemail_consent input[value=yes]").focus()
+    page.keyboard.press("r")  # refusal is one keystroke away...
+    expect(page.locator("#q-voicemail_consent input[value=refused]")).to_be_checked()
+    page.keyboard.press("y")  # ...and so is yes
+    answer(page, "hmis_consent", "yes")
+    answer(page, "wants_shelter_tonight", "yes")
+
+    expect(page.locator("#section-shelter_nevada")).to_be_visible()
+    for code, value in [("nv_resident_30_days", "yes"), ("nv_barred_hospitality_house", "no"), ("nv_substance_issue", "no"),
+                        ("nv_pets", "no"), ("nv_registered_sex_offender", "no"), ("nv_has_income", "yes"),
+                        ("nv_warrant_or_violent_conviction", "no")]:
+        answer(page, code, value)
+    shelters = page.locator("#shelter-panel")
+    expect(shelters).to_contain_text("I can make the following referrals")
+    shelters.get_by_label("Hospitality House").check()
+
+    answer(page, "continue_to_vi", "yes")
+    answer(page, "vi_consent", "yes")
+    expect(page.locator("#section-vi")).to_be_visible()
+    answer(page, "vi_unaccompanied_youth", "no")
+    type_in(page, "household_size", "3")
+    type_in(page, "household_children", "2")
+    page.select_option("#id_gender", "male")
+    for code, value in [("household_transgender", "no"), ("household_pregnant", "no"), ("veteran", "no")]:
+        answer(page, code, value)
+    page.select_option("#id_sleep_location_30d", "emergency_shelter")
+    page.select_option("#id_unstable_housing_length", "over_5_years")
+    for code, value in [
+        ("er_visits_3plus_6m", "yes"), ("police_6plus_6m", "no"), ("health_mental", "no"),
+        ("health_physical_sensory", "yes"), ("disability_income", "no"), ("health_developmental", "yes"),
+        ("health_substance", "no"), ("health_alcohol", "no"), ("health_hiv_aids", "no"), ("health_chronic", "yes"),
+        ("household_member_health", "no"), ("attacked_since_homeless", "no"), ("self_harm", "no"),
+        ("dv_experienced", "no"), ("dv_fleeing", "no"), ("registered_sex_offender", "no"), ("has_income", "yes"),
+    ]:
+        answer(page, code, value)
+    type_in(page, "household_income", "21000")
+    answer(page, "income_period", "annual")
+
+    score = page.locator("#score-panel")
+    expect(score.locator(".score-total span")).to_have_text("13")
+    expect(score).to_contain_text("Household has children under 18")
+    page.screenshot(path=str(screenshot_dir / "intake-worked-example-2-form.png"), full_page=True)
+
+    page.get_by_role("button", name="Finish intake").click()
+    expect(page.get_by_role("heading", name="Vulnerability score: 13")).to_be_visible()
+    expect(page.locator("table.breakdown")).to_contain_text("Self or HH Member has been hospitalized")
+    expect(page.get_by_text("Shelter referral to Hospitality House")).to_be_visible()
+    expect(page.get_by_text("On the By-Name List: Active, score 13.")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "intake-worked-example-2-summary.png"), full_page=True)
+
+    intake = Intake.objects.get()
+    assert intake.status == "completed" and intake.outcome == "assessed"
+    assert intake.assessment.total == 13
+    assert ShelterReferral.objects.get().shelter.name == "Hospitality House"
+    assert Client.objects.get().voicemail_consent == "yes"
+
+
+def test_dv_pathway_accepted_keeps_no_personal_data(live_server, page: Page, screenshot_dir):
+    AgencyFactory(name="Stand Up Placer", initials="SUP", vsp=True)
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "placer")
+    answer(page, "safety_minor_without_adult", "no")
+    answer(page, "safety_safe_place_tonight", "no")
+    answer(page, "safety_safe_talking", "no")
+    expect(page.locator("#dv-banner")).to_be_visible()
+    expect(page.locator("#section-personal")).to_be_hidden()
+    answer(page, "dv_referral_accepted", "yes")
+    page.select_option("#id_dv_referral_agency", label="Stand Up Placer")
+    page.screenshot(path=str(screenshot_dir / "intake-dv-pathway.png"), full_page=True)
+    page.get_by_role("button", name="Finish intake").click()
+    expect(page.get_by_text("Referred to Stand Up Placer. No personal information was kept in this system.")).to_be_visible()
+    assert not Client.objects.exists()
+    assert DvReferral.objects.get().vsp.initials == "SUP"
+    assert Intake.objects.get().draft_ciphertext == ""
+
+
+def test_finishing_with_bad_answers_shows_what_to_fix_and_keeps_them(live_server, page: Page, screenshot_dir):
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "nevada")
+    answer(page, "safety_safe_talking", "yes")
+    type_in(page, "first_name", "Ana")
+    type_in(page, "dob", "2099-01-01")
+    type_in(page, "ssn", "666-12-3456")
+    answer(page, "ssn_data_quality", "full")
+    page.get_by_role("button", name="Finish intake").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("This date is in the future.")
+    expect(summary).to_contain_text("not a valid Social Security number")
+    expect(page.locator("#id_first_name")).to_have_value("Ana")
+    expect(page.locator("#id_ssn")).to_have_value("666-12-3456")
+    page.screenshot(path=str(screenshot_dir / "intake-errors.png"), full_page=True)
+    assert Intake.objects.get().status == "draft"
+
+
+def test_a_closed_tab_loses_nothing(live_server, page: Page):
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "placer")
+    answer(page, "safety_safe_talking", "yes")
+    type_in(page, "first_name", "Maria")
+    url = page.url
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="Call #")).to_be_visible()
+    page.goto(url)
+    expect(page.locator("#id_first_name")).to_have_value("Maria")
+    expect(page.locator("#q-county input[value=placer]")).to_be_checked()
