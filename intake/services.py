@@ -325,7 +325,11 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != Intake.Status.COMPLETED or intake.outcome == Intake.Outcome.DV_REFERRED:
         raise IntakeInvalid({"non_field_errors": ["Only completed intakes with a client can be amended."]})
-    answers = {**intake_answers(intake), **changes}
+    # The SSN on file is checked with the rest (never displayed); a blank SSN field keeps it.
+    on_file = {"ssn": intake.client.reveal_ssn()} if intake.client and intake.client.ssn_ciphertext else {}
+    if not changes.get("ssn", True):
+        changes = {k: v for k, v in changes.items() if k != "ssn"}
+    answers = {**intake_answers(intake), **on_file, **changes}
     cleaned, errors, _shelters = intake_validate(answers, language=intake.call_language)
     for code in changes:
         if code in ("county", "continue_to_vi", "vi_consent", "safety_safe_talking", "safety_afraid_of_partner",
