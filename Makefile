@@ -22,6 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ces.devenv test $(ARGS)
 
+# Benchmarks on a separate ces_bench database; writes docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m ces.devenv bench $(ARGS)
+
 # Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
 messages: $(STAMP)
 	cd ces && ../$(BIN)/django-admin compilemessages --settings=ces.settings.test --pythonpath=..

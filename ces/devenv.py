@@ -214,13 +214,33 @@ def test(pytest_args: list[str]) -> None:
     raise SystemExit(result.returncode)
 
 
+def bench(args: list[str]) -> None:
+    """Benchmarks on their own database (ces_bench), never the demo or test data."""
+    env = _base_env()
+    env["DJANGO_SETTINGS_MODULE"] = "ces.settings.test"
+    url = resolve_database()
+    base, _sep, query = url.partition("?")
+    bench_url = base.rsplit("/", 1)[0] + "/ces_bench" + (f"?{query}" if query else "")
+    conninfo = "host=127.0.0.1 port=5432 user=postgres" if "127.0.0.1" in url else f"host={query.partition('=')[2]} user=postgres"
+    with _connect(conninfo) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'ces_bench'").fetchone():
+            conn.execute("CREATE DATABASE ces_bench")
+    env["DATABASE_URL"] = bench_url
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"] = TEST_REDIS_URL
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "bench", *args)
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"run", "test", "database-url"}:
-        raise SystemExit("usage: python -m ces.devenv run | test [pytest args] | database-url")
+    if not argv or argv[0] not in {"run", "test", "bench", "database-url"}:
+        raise SystemExit("usage: python -m ces.devenv run | test [pytest args] | bench [args] | database-url")
     if argv[0] == "run":
         run()
     elif argv[0] == "test":
         test(argv[1:])
+    elif argv[0] == "bench":
+        bench(argv[1:])
     else:
         print(resolve_database())
 

@@ -31,6 +31,7 @@ PROGRAMS = [
     # agency initials, name, type, counties, criteria
     ("HH", "Hospitality House Emergency Shelter", "es", ["nevada"], {}),
     ("GI", "Placer Warm/Cold Shelter", "es", ["placer"], {}),
+    ("GI", "Roseville Winter Sanctuary", "es", ["placer"], {}),
     (
         "AMIH",
         "Brunswick Commons PSH",
@@ -65,4 +66,22 @@ USERS = [
     (roles.NONHMIS_LIST_HOLDER, "Noel", "Listholder", "HRCS"),
     (roles.COMMITTEE, "Morgan", "Committee", "HRCS"),
     (roles.HMIS_ADMIN, "Hayden", "Admin", "PCH"),
+]
+
+ROSEVILLE_SHELTER = "Roseville Winter Sanctuary"
+
+# Shelters the intake can refer to: name, agency, program, intake time, address.
+SHELTERS = [
+    ("Hospitality House", "HH", "Hospitality House Emergency Shelter", "Check-in 4:00–6:00 pm",
+     "1262 Sutton Way, Grass Valley"),
+    ("Placer Warm/Cold Shelter", "GI", "Placer Warm/Cold Shelter", "Check-in 5:30–7:00 pm", "Auburn (site varies)"),
+    (ROSEVILLE_SHELTER, "GI", ROSEVILLE_SHELTER, "Check-in 6:00–7:30 pm", "Roseville (site varies)"),
+]
+
+ROSEVILLE_RULES = [
+    {"code": "pl_roseville", "match": "not_equals", "answer": "yes", "reason": "Roseville residents only",
+     "reason_es": "Solo para residentes de Roseville"},
+    {"code": "pl_resident_15_days", "match": "equals", "answer": "no", "reason": "15 day residency requirement",
+     "reason_es": "Requisito de 15 días de residencia"},
+    {"code": "pl_tuberculosis", "match": "equals", "answer": "yes", "reason": "Tuberculosis", "reason_es": "Tuberculosis"},
 ]

@@ -16,6 +16,9 @@ SEEDED_TABLES = [
     "ces_historicalagency",
     "ces_historicalprogram",
     "ces_historicaluser",
+    "intake_shelter",
+    "intake_shelterrule",
+    "intake_historicalshelter",
 ]
 
 
@@ -75,3 +78,28 @@ def test_seed_demo_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", clients=0)
     assert not Agency.objects.exists()
+
+
+def test_synthetic_callers_go_through_the_intake_and_are_added_once():
+    from bnl.models import BnlEntry
+    from intake.models import Assessment
+
+    call_command("seed_demo", clients=6)
+    assessments = Assessment.objects.count()
+    assert assessments >= 5  # a caller whose generated SSN is already on file is skipped
+    assert BnlEntry.objects.count() == assessments
+    assert all(a.subtotal == sum(a.indicators.values()) for a in Assessment.objects.all())
+    call_command("seed_demo", clients=6)
+    assert Assessment.objects.count() == assessments
+
+
+def test_demo_shelters_are_linked_and_roseville_requires_residents():
+    from intake.models import Shelter
+    from intake.screening import screen_shelters
+    from intake.selectors import shelters_with_rules
+
+    call_command("seed_demo", clients=0)
+    assert Shelter.objects.get(name="Hospitality House").program.agency.initials == "HH"
+    results = {r.shelter.name: r for r in screen_shelters(shelters_with_rules(), {"county": "placer", "pl_roseville": "no"})}
+    assert results["Placer Warm/Cold Shelter"].eligible
+    assert results["Roseville Winter Sanctuary"].reasons == ["Roseville residents only"]

@@ -10,7 +10,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ces.audit import history_save
-from ces.management.demo_network import AGENCIES, DEFAULT_PASSWORD, PROGRAMS, USERS
+from ces.management.demo_network import (
+    AGENCIES,
+    DEFAULT_PASSWORD,
+    PROGRAMS,
+    ROSEVILLE_RULES,
+    ROSEVILLE_SHELTER,
+    SHELTERS,
+    USERS,
+)
 from ces.models import Agency, Program, User
 from ces.roles import ADMIN_SITE_ROLES
 from ces.system_user import system_user_get
@@ -23,7 +31,7 @@ class Command(BaseCommand):
     help = "Create the CA-515 demo network, one user per role, and (once intake exists) synthetic clients."
 
     def add_arguments(self, parser):
-        parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="synthetic clients (0 for none)")
+        parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="synthetic callers taken through the intake (0 for none)")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password for every demo user")
 
     def handle(self, *args, clients: int, password: str, **options):
@@ -36,14 +44,48 @@ class Command(BaseCommand):
             agencies = self._agencies(actor)
             self._programs(agencies, actor)
             self._users(agencies, password)
+            self._shelters(agencies, actor)
+        added = self._synthetic_clients(clients)
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
+        self.stdout.write(f"Synthetic callers: {added} added ({clients} wanted in all).")
         self.stdout.write("Demo logins (username = role; password as given, default in README):")
         for username, *_rest in USERS:
             self.stdout.write(f"  {username}")
-        if clients:
-            self.stdout.write(
-                "Synthetic clients are added through the intake once the intake app exists; none were added."
-            )
+
+    def _shelters(self, agencies: dict[str, Agency], actor: User) -> None:
+        """Link the default shelters (created by intake's migration) to their programs,
+        and configure the Roseville-only shelter the spec mentions."""
+        from intake.models import Shelter, ShelterRule
+
+        for name, initials, program_name, intake_time, address in SHELTERS:
+            shelter = Shelter.objects.filter(name=name).first() or Shelter(name=name, county="placer")
+            program = Program.objects.get(agency=agencies[initials], name=program_name)
+            wanted = {"program": program, "intake_time": intake_time, "address": address}
+            if shelter.pk is None or any(getattr(shelter, k) != v for k, v in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(shelter, key, value)
+                history_save(shelter, actor=actor, reason="seed_demo")
+            if name == ROSEVILLE_SHELTER and not shelter.rules.exists():
+                for rule in ROSEVILLE_RULES:
+                    history_save(ShelterRule(shelter=shelter, **rule), actor=actor, reason="seed_demo")
+
+    def _synthetic_clients(self, wanted: int) -> int:
+        """Callers taken by the demo call agent through the real intake (same scoring code).
+        Deterministic per index, and counted, so a second run adds none."""
+        from intake.models import Intake
+        from intake.services import IntakeInvalid, intake_submit
+        from intake.synthetic import synthetic_answers
+
+        agent = User.objects.get(username=USERS[0][0])
+        done = Intake.objects.filter(csr=agent, status=Intake.Status.COMPLETED).count()
+        added = 0
+        for index in range(done, wanted):
+            try:
+                intake_submit(actor=agent, answers=synthetic_answers(index))
+                added += 1
+            except IntakeInvalid:  # e.g. a generated SSN already on file: skip that caller
+                continue
+        return added
 
     def _agencies(self, actor: User) -> dict[str, Agency]:
         agencies = {}
