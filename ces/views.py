@@ -73,6 +73,9 @@ def _client_detail_context(request, client, revealed_ssn: str = "") -> dict:
         "consents": client.consents.select_related("taken_by", "agency")[:20],
         "can_reveal_ssn": request.user.has_perm("ces.reveal_client_ssn") and bool(client.ssn_last4),
         "revealed_ssn": revealed_ssn,
+        # intake-and-vat.md: a minor without an adult is flagged on every later screen.
+        "youth_urgent": client.intakes.filter(youth_urgent=True).exists(),
+        "documents": client.documents.order_by("-created_at")[:20],
     }
 
 

@@ -166,3 +166,57 @@ def test_intake_submission_runs_a_constant_number_of_queries(agent):
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2]
     assert counts[0] < 80
+
+
+@pytest.mark.parametrize(
+    ("answers", "code", "message"),
+    [
+        ({"gender": "robot"}, "gender", None),
+        ({"dob": "2999-01-01"}, "dob", "This date is in the future."),
+        ({"dob": "1899-12-31"}, "dob", "A date of birth cannot be before 1900-01-01."),
+        ({"household_size": "3", "household_children": "3"}, "household_children",
+         "Children must be fewer than the people in the household (the caller counts as one)."),
+        ({"household_income": "-5"}, "household_income", "Income cannot be negative."),
+        ({"household_income": "10000000"}, "household_income", "That income is too large: check the amount (less than 10,000,000)."),
+        ({"income_period": ""}, "income_period", "Say whether the income is monthly or annual."),
+        ({"ssn": "900-12-3456"}, "ssn", None),
+        ({"collected_at": "2099-01-01T10:00"}, "collected_at", "The call cannot have happened in the future: check the date and time."),
+    ],
+)
+def test_bad_input_on_the_form_is_explained_and_kept(logged_in, agent, answers, code, message):
+    intake = intake_start(actor=agent)
+    posted = {**worked_example_2_answers(), **answers}
+    response = logged_in.post(reverse("intake-complete", args=[intake.pk]), posted)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="#q-{code}"' in html and 'id="err-' + code + '"' in html
+    if message:
+        assert message in html.replace("&#x27;", "'").replace("&quot;", '"')
+    for typed_code, value in answers.items():
+        if value and typed_code != "gender":  # a select cannot show an answer it does not offer
+            assert f'value="{value}"' in html
+    intake.refresh_from_db()
+    assert intake.status == "draft" and not Client.objects.exists()
+
+
+def test_unknown_answers_never_reach_the_draft_from_the_form(logged_in, agent):
+    intake = intake_start(actor=agent)
+    logged_in.post(reverse("intake-autosave", args=[intake.pk]), {"county": "nevada", "favourite_colour": "blue"})
+    intake.refresh_from_db()
+    assert "favourite_colour" not in intake_draft_answers(intake)
+
+
+def test_youth_flag_shows_on_the_clients_page(logged_in, agent):
+    result = intake_submit(actor=agent, answers=worked_example_2_answers(safety_minor_without_adult="yes"))
+    html = logged_in.get(reverse("client-detail", args=[result.client.pk])).content.decode()
+    assert "URGENT: minor without an adult" in html
+
+
+def test_admin_edits_shelter_rules_without_a_deploy(client):
+    from intake.models import Shelter
+
+    admin = UserFactory(roles=[roles.HMIS_ADMIN], is_staff=True)
+    client.force_login(admin)
+    shelter = Shelter.objects.get(name="Hospitality House")
+    page = client.get(reverse("admin:intake_shelter_change", args=[shelter.pk]))
+    assert page.status_code == 200 and "30 day residency requirement" in page.content.decode()
