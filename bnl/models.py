@@ -1,14 +1,17 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class BnlEntry(models.Model):
-    """A person's place on the By-Name List (bnl-and-referrals.md).
+    """A person's place on a By-Name List (bnl-and-referrals.md).
 
-    Created by the intake when the VI section is completed; a new assessment
-    of someone already listed updates the entry (history keeps the old values).
-    The BNL issue extends this model (order, eligibility, DV entries, pulls).
+    `list_owner` empty: the CoC list. A victim service provider: that VSP's own
+    list (visible only to it). A de-identified DV entry on the CoC list has no
+    client: it carries the VSP, the VSP's internal client number, the score,
+    flags and eligibility, and nothing else.
     """
 
     class Status(models.TextChoices):
@@ -20,17 +23,32 @@ class BnlEntry(models.Model):
 
     OPEN_STATUSES = (Status.ACTIVE, Status.ON_REFERRAL, Status.INACTIVE)
 
-    client = models.ForeignKey("ces.Client", on_delete=models.PROTECT, related_name="bnl_entries")
-    assessment = models.ForeignKey("intake.Assessment", on_delete=models.PROTECT, related_name="bnl_entries")
+    list_owner = models.ForeignKey(
+        "ces.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="own_list_entries",
+        help_text=_("Empty for the CoC list; the VSP for a VSP's own list."),
+    )
+    client = models.ForeignKey("ces.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="bnl_entries")
+    assessment = models.ForeignKey("intake.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="bnl_entries")
+    vsp = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="deidentified_entries",
+                            help_text=_("For a de-identified DV entry: the VSP to contact."))
+    vsp_client_number = models.CharField(_("VSP client number"), max_length=30, blank=True)
+    source_entry = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="coc_entry",
+                                        help_text=_("The VSP-list entry this de-identified CoC entry stands for."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    score = models.PositiveSmallIntegerField(_("vulnerability score"))
-    length_of_time_homeless_days = models.PositiveIntegerField(default=0)
-    county = models.CharField(max_length=12)
-    chronic = models.BooleanField(default=False)
-    veteran = models.BooleanField(default=False)
-    youth = models.BooleanField(default=False)
-    family = models.BooleanField(default=False)
-    dv = models.BooleanField(default=False)
+    status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
+    score = models.PositiveSmallIntegerField(_("vulnerability score"), validators=[MaxValueValidator(30)])
+    subtotal = models.PositiveSmallIntegerField(_("VAT subtotal"), default=0, validators=[MaxValueValidator(27)])
+    length_of_time_homeless_days = models.PositiveIntegerField(_("days homeless"), default=0)
+    county = models.CharField(_("county"), max_length=12)
+    chronic = models.BooleanField(_("chronically homeless"), default=False)
+    veteran = models.BooleanField(_("veteran"), default=False)
+    youth = models.BooleanField(_("youth 18–24"), default=False)
+    family = models.BooleanField(_("family with children"), default=False)
+    dv = models.BooleanField(_("fleeing DV"), default=False)
+    dv_survivor = models.BooleanField(_("DV survivor (fleeing or experienced)"), default=False)
+    disability = models.BooleanField(_("disabling condition"), default=False)
+    sex_offender = models.BooleanField(_("registered sex offender"), default=False)
+    household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True, validators=[MinValueValidator(1)])
     placed_on_list_at = models.DateTimeField(_("first placed on the list"))
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,8 +62,69 @@ class BnlEntry(models.Model):
                 fields=["client"],
                 condition=models.Q(status__in=["active", "on_referral", "inactive"]),
                 name="bnl_one_open_entry_per_client",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False) | (models.Q(vsp__isnull=False) & ~models.Q(vsp_client_number="")),
+                name="bnl_entry_is_a_client_or_a_deidentified_vsp_entry",
+            ),
         ]
+        indexes = [
+            # The list order over the active CoC list: pulls and the first page read it.
+            models.Index(
+                models.F("score").desc(), models.F("length_of_time_homeless_days").desc(), "placed_on_list_at", "id",
+                name="bnl_coc_active_order_idx", condition=models.Q(status="active", list_owner__isnull=True),
+            ),
+            models.Index(fields=["list_owner", "status"], name="bnl_list_status_idx"),
+        ]
+        permissions = [("manage_bnl", "Can correct BNL statuses and exits (CoC staff)")]
 
     def __str__(self) -> str:
-        return f"BNL #{self.pk} score {self.score} ({self.status})"
+        return f"{self.label} score {self.score} ({self.status})"
+
+    @property
+    def label(self) -> str:
+        """The de-identified label: the holding agency's initials and number, or the VSP's."""
+        if self.client_id is None:
+            return f"{self.vsp.initials}-{self.vsp_client_number}"
+        return self.client.label
+
+    @property
+    def is_deidentified(self) -> bool:
+        return self.client_id is None
+
+
+class CaseManagementPoint(models.Model):
+    """One of the three 1-point "Case Management Entry" items of the VAT, with its justification.
+
+    Removing it deletes the row; the history keeps it.
+    """
+
+    entry = models.ForeignKey(BnlEntry, on_delete=models.CASCADE, related_name="case_management_points")
+    item = models.PositiveSmallIntegerField(_("item"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    justification = models.TextField(_("justification"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item"]
+        constraints = [models.UniqueConstraint(fields=["entry", "item"], name="cm_point_once_per_item")]
+
+
+class PositionSnapshot(models.Model):
+    """Where an entry stood on the CoC list at a moment (its rank among active entries).
+
+    Written when the entry changes and by the nightly job when its rank moved.
+    """
+
+    entry = models.ForeignKey(BnlEntry, on_delete=models.CASCADE, related_name="positions")
+    at = models.DateTimeField(db_index=True)
+    rank = models.PositiveIntegerField()
+    active_total = models.PositiveIntegerField()
+    status = models.CharField(max_length=12)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["entry", "-at"]
+        indexes = [models.Index(fields=["entry", "-at"], name="position_entry_at_idx")]

@@ -21,18 +21,19 @@ from ces.models import Client, User
 _SEE_ALL_CONSENTED = (roles.COC_STAFF, roles.HMIS_ADMIN)
 
 
-def _consented_shared() -> Q:
-    return Q(hmis_consent=YesNo.YES, holding_agency__is_vsp=False)
+def client_visibility_q(user: User, prefix: str = "") -> Q:
+    """The rule as a filter, for clients or for rows that point at one (prefix "client__")."""
+    if not user.is_authenticated or user.agency_id is None or not user.roles or not user.is_active:
+        return Q(pk__in=[])
+    visible = Q(**{f"{prefix}holding_agency_id": user.agency_id})
+    if user.agency.hmis_participating or user.has_role(*_SEE_ALL_CONSENTED):
+        visible |= Q(**{f"{prefix}hmis_consent": YesNo.YES, f"{prefix}holding_agency__is_vsp": False})
+    return visible
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
     """Every client whose personal data `user` may see."""
-    if not user.is_authenticated or user.agency_id is None or not user.roles or not user.is_active:
-        return Client.objects.none()
-    visible = Q(holding_agency_id=user.agency_id)
-    if user.agency.hmis_participating or user.has_role(*_SEE_ALL_CONSENTED):
-        visible |= _consented_shared()
-    return Client.objects.filter(visible)
+    return Client.objects.filter(client_visibility_q(user))
 
 
 def client_is_visible_to(*, user: User, client: Client) -> bool:

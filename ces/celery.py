@@ -4,6 +4,7 @@ the beat schedule is here, in code."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ces.settings.dev")
 
@@ -15,5 +16,9 @@ SWEEP_EVERY_SECONDS = 120.0  # "Celery beat, every few minutes" (engagement.md)
 
 BEAT_SCHEDULE = {
     "sweep-deadlines-and-outbox": {"task": "ces.sweep", "schedule": SWEEP_EVERY_SECONDS},
+    # Each shelter's list of the last 24 hours at 07:00 local; the half-hourly
+    # runs after it are no-ops unless 07:00 was missed (broker down), then they catch up.
+    "shelter-daily-lists": {"task": "referrals.shelter_daily_lists", "schedule": crontab(minute="0,30")},
+    "bnl-position-snapshots": {"task": "bnl.positions_snapshot", "schedule": crontab(hour=1, minute=15)},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

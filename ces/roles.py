@@ -36,17 +36,29 @@ ROLE_LABELS = {
 _READ_DIRECTORY = ["ces.view_agency", "ces.view_program"]
 _CLIENT_WORK = ["ces.view_client", "ces.change_client", "ces.view_consentrecord", "ces.add_consentrecord"]
 
+_SEE_BNL = ["bnl.view_bnlentry"]
+_CM_POINTS = ["bnl.add_casemanagementpoint", "bnl.delete_casemanagementpoint", "bnl.view_casemanagementpoint"]
+_PROGRAM_WORK = [
+    "referrals.view_vacancy", "referrals.add_vacancy", "referrals.change_vacancy",
+    "referrals.view_referral", "referrals.add_referral", "referrals.change_referral", "referrals.view_pull",
+    "referrals.view_shelterreferral", "referrals.add_shelterreferral", "referrals.change_shelterreferral",
+    "referrals.view_shelterdailylist",
+]
+_OVERSIGHT = ["referrals.view_vacancy", "referrals.view_referral", "referrals.view_pull", "referrals.view_ceevent",
+              "referrals.view_shelterreferral", "referrals.view_shelterdailylist"]
 _INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + ["ces.add_client"],
-    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + ["intake.view_assessment"],
-    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake"],
-    COC_STAFF: _READ_DIRECTORY + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment"],
-    PROGRAM_STAFF: _READ_DIRECTORY + ["ces.view_client", "intake.view_assessment"],
-    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + ["ces.add_client"],
-    NONHMIS_LIST_HOLDER: _READ_DIRECTORY + ["ces.view_client"],
-    COMMITTEE: list(_READ_DIRECTORY),
+    CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + ["ces.add_client", "referrals.view_shelterreferral"],
+    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + ["intake.view_assessment"],
+    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS
+    + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake"],
+    COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
+    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"],
+    PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
+    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"],
+    NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + ["ces.view_client"],
+    COMMITTEE: _READ_DIRECTORY + _SEE_BNL,
     HMIS_ADMIN: [
         "ces.view_agency",
         "ces.add_agency",
@@ -67,6 +79,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ces.reveal_client_ssn",
         "ces.view_deadline",
         "ces.view_clientdocument",
+        "bnl.view_bnlentry",
+        "bnl.manage_bnl",
+        "referrals.view_vacancy",
+        "referrals.view_referral",
+        "referrals.view_pull",
+        "referrals.view_ceevent",
+        "referrals.view_shelterreferral",
+        "referrals.view_shelterdailylist",
         "intake.view_intake",
         "intake.view_assessment",
         "intake.amend_intake",

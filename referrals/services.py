@@ -1,13 +1,353 @@
-"""Writes on referrals. The referrals issue extends these."""
+"""Vacancies, pulls, referral decisions and shelter referrals (bnl-and-referrals.md).
+
+The pull is safe under concurrency: the vacancy row is locked (so its five
+open referrals cannot be exceeded), the candidate entries are locked in list
+order with SKIP LOCKED (so two programs never receive the same person), and
+a partial unique index (one open referral per entry) is the backstop.
+"""
+
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from bnl.eligibility import eligible_q, list_scope_q
+from bnl.models import BnlEntry
+from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_VACANCY
+from bnl.services import position_record
+from ces import roles
 from ces.audit import history_save
-from ces.models import Client, User
-from referrals.models import ShelterReferral
+from ces.business_days import add_business_days
+from ces.deadlines import deadline_cancel, deadline_schedule
+from ces.models import Client, Program, User
+from ces.notifications import notification_send
+from referrals import policy
+from referrals.models import CeEvent, Pull, Referral, ShelterReferral, Vacancy
+
+VACANCY_NOT_OPEN = "This vacancy is no longer open."
+NOT_A_HOUSING_PROGRAM = "Vacancies are recorded for transitional housing, rapid re-housing and PSH programs."
+COUNT_RANGE = "Pull between 1 and 5 people."
+ALREADY_DECIDED = "This referral is already closed ({status})."
+OUTCOME_UNKNOWN = "Choose one of: accepted, enrolled, client_declined, provider_rejected, not_selected."
+REASON_REQUIRED = "Choose the reason for rejecting from the list."
+JUSTIFICATION_REQUIRED = "Explain the rejection: rejections must be justified and rare."
+STATUS_UNKNOWN = "Choose arrived, no_show or denied."
+DENIAL_REASON_REQUIRED = "Say why the person was denied."
+WALK_IN_NAME_REQUIRED = "Write the person's name (or what they want to be called)."
+
+DECIDABLE = {
+    Referral.Status.PENDING: {Referral.Status.ACCEPTED, Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
+                              Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED},
+    Referral.Status.ACCEPTED: {Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
+                               Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED},
+}
+REMINDER_KIND = "referrals.reminder"
+EXPIRY_KIND = "referrals.expire"
+
+
+class ReferralInvalid(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- vacancies and pulls ------------------------------------------------------
+
+
+@transaction.atomic
+def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str = "") -> Vacancy:
+    if not program.is_housing:
+        raise ReferralInvalid({"program": [NOT_A_HOUSING_PROGRAM]})
+    vacancy = Vacancy(program=program, units=units, note=(note or "")[:500], created_by=actor)
+    return history_save(vacancy, actor=actor, reason="vacancy recorded")
+
+
+def _audit_row(entry: BnlEntry, rank: int, action: str, reason: str = "") -> dict:
+    return {"rank": rank, "entry_id": entry.pk, "label": entry.label, "score": entry.score,
+            "days_homeless": entry.length_of_time_homeless_days, "status": entry.status, "action": action, "reason": reason}
+
+
+@transaction.atomic
+def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int = MAX_OPEN_REFERRALS_PER_VACANCY) -> Pull:
+    """Refer the top eligible active entries to the vacancy, never more than five open at once."""
+    if not isinstance(count, int) or not 1 <= count <= MAX_OPEN_REFERRALS_PER_VACANCY:
+        raise ReferralInvalid({"count": [COUNT_RANGE]})
+    vacancy = Vacancy.objects.select_for_update().select_related("program__agency").get(pk=vacancy.pk)
+    if vacancy.status != Vacancy.Status.OPEN:
+        raise ReferralInvalid({"non_field_errors": [VACANCY_NOT_OPEN]})
+    program = vacancy.program
+    open_now = vacancy.referrals.filter(status__in=Referral.OPEN_STATUSES).count()
+    room = max(0, min(count, MAX_OPEN_REFERRALS_PER_VACANCY - open_now))
+    eligible = BnlEntry.objects.filter(list_scope_q(program) & eligible_q(program))
+    chosen: list[BnlEntry] = []
+    if room:
+        chosen = list(
+            eligible.filter(status=BnlEntry.Status.ACTIVE)
+            .order_by(*BNL_ORDER)
+            .select_for_update(skip_locked=True)[:room]
+        )
+    pull = Pull(vacancy=vacancy, requested=count, pulled_count=len(chosen), pulled_by=actor)
+    pull.candidates = _pull_audit(eligible, chosen)
+    pull.save()
+    ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
+    for entry in chosen:
+        _referral_open(vacancy=vacancy, pull=pull, entry=entry, rank=ranks[entry.pk], actor=actor)
+    return pull
+
+
+def _pull_audit(eligible, chosen: list[BnlEntry]) -> list[dict]:
+    """Every eligible open entry ranked down to the last one pulled, and what happened to each."""
+    if not chosen:
+        return []
+    last = chosen[-1]
+    at_or_above = (
+        Q(score__gt=last.score)
+        | Q(score=last.score, length_of_time_homeless_days__gt=last.length_of_time_homeless_days)
+        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
+            placed_on_list_at__lt=last.placed_on_list_at)
+        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
+            placed_on_list_at=last.placed_on_list_at, pk__lte=last.pk)
+    )
+    ranked = (
+        eligible.filter(at_or_above, status__in=BnlEntry.OPEN_STATUSES)
+        .select_related("client__holding_agency", "vsp")
+        .order_by(*BNL_ORDER)
+    )
+    chosen_ids = {entry.pk for entry in chosen}
+    rows, active_rank = [], 0
+    for rank, entry in enumerate(ranked, start=1):
+        if entry.status == BnlEntry.Status.ACTIVE:
+            active_rank += 1
+        if entry.pk in chosen_ids:
+            row = _audit_row(entry, rank, "pulled")
+        elif entry.status == BnlEntry.Status.ON_REFERRAL:
+            row = _audit_row(entry, rank, "passed_over", "on referral to another program")
+        elif entry.status == BnlEntry.Status.INACTIVE:
+            row = _audit_row(entry, rank, "passed_over", "inactive (no contact)")
+        else:
+            row = _audit_row(entry, rank, "passed_over", "being referred by another program's pull at the same moment")
+        row["active_rank"] = active_rank
+        rows.append(row)
+    return rows
+
+
+def _deadline_at(start: datetime, business_days: int) -> datetime:
+    local = timezone.localtime(start)
+    day = add_business_days(local.date(), business_days)
+    return timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
+
+
+def _referral_open(*, vacancy: Vacancy, pull: Pull, entry: BnlEntry, rank: int, actor: User) -> Referral:
+    referral = Referral(vacancy=vacancy, program=vacancy.program, entry=entry, pull=pull, rank=rank)
+    history_save(referral, actor=actor, reason=f"pulled for vacancy #{vacancy.pk}")
+    entry.status = BnlEntry.Status.ON_REFERRAL
+    history_save(entry, actor=actor, reason=f"referred to {vacancy.program.name} (vacancy #{vacancy.pk})")
+    now = timezone.now()
+    deadline_schedule(kind=REMINDER_KIND, subject=referral, due_at=_deadline_at(now, policy.REMINDER_BUSINESS_DAYS))
+    deadline_schedule(kind=EXPIRY_KIND, subject=referral, due_at=_deadline_at(now, policy.EXPIRY_BUSINESS_DAYS))
+    history_save(
+        CeEvent(client=entry.client, entry=entry, referral=referral, program=vacancy.program,
+                event=policy.CE_EVENT_BY_PROGRAM_TYPE.get(vacancy.program.type, CeEvent.Event.OTHER_PH),
+                event_date=timezone.localdate(), created_by=actor),
+        actor=actor, reason="HUD 4.20 referral",
+    )
+    return referral
+
+
+# --- decisions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_decide(*, referral: Referral, outcome: str, actor: User, reason: str = "", justification: str = "") -> Referral:
+    """Record the program's (or client's) answer to a referral, with its effects on the list."""
+    referral = Referral.objects.select_for_update().select_related("vacancy", "program", "entry").get(pk=referral.pk)
+    if referral.status not in DECIDABLE:
+        raise ReferralInvalid({"non_field_errors": [ALREADY_DECIDED.format(status=referral.get_status_display())]})
+    if outcome not in {choice for choice in Referral.Status.values if choice not in ("pending", "expired")}:
+        raise ReferralInvalid({"outcome": [OUTCOME_UNKNOWN]})
+    if outcome not in DECIDABLE[referral.status]:
+        raise ReferralInvalid({"outcome": [ALREADY_DECIDED.format(status=referral.get_status_display())]})
+    if outcome == Referral.Status.PROVIDER_REJECTED:
+        errors = {}
+        if reason not in policy.REJECTION_REASON_CODES:
+            errors["reason"] = [REASON_REQUIRED]
+        if not (justification or "").strip():
+            errors["justification"] = [JUSTIFICATION_REQUIRED]
+        if errors:
+            raise ReferralInvalid(errors)
+    was_accepted = referral.status == Referral.Status.ACCEPTED
+    now = timezone.now()
+    referral.status = outcome
+    referral.reason = reason if outcome == Referral.Status.PROVIDER_REJECTED else ""
+    referral.justification = (justification or "").strip()
+    referral.decided_by = actor
+    referral.decided_at = now
+    deadline_cancel(subject=referral, reason=f"answered: {outcome}")
+    if outcome == Referral.Status.ACCEPTED:
+        referral.accepted_at = now
+        history_save(referral, actor=actor, reason="accepted by the program")
+        return referral
+    history_save(referral, actor=actor, reason=outcome.replace("_", " "))
+    entry = referral.entry
+    if outcome == Referral.Status.ENROLLED:
+        _enrolled(referral, entry, actor=actor)
+    else:
+        _back_to_active(entry, actor=actor, why=f"referral #{referral.pk}: {outcome.replace('_', ' ')}")
+    _ce_result(referral, outcome, actor=actor)
+    if outcome == Referral.Status.CLIENT_DECLINED and was_accepted:
+        for staff in User.objects.filter(groups__name=roles.COC_STAFF, is_active=True):
+            notification_send(
+                recipient=staff,
+                subject=f"{entry.label} declined after accepting a referral",
+                body=f"{entry.label} declined the referral to {referral.program.name} after having accepted it.",
+                link=f"/bnl/{entry.pk}/",
+            )
+    return referral
+
+
+def _enrolled(referral: Referral, entry: BnlEntry, *, actor: User) -> None:
+    if referral.program.type == Program.Type.TH:
+        # "A person who enters transitional housing stays on the list but their
+        # chronically-homeless flag is removed (history keeps it)."
+        entry.status = BnlEntry.Status.ACTIVE
+        entry.chronic = False
+        history_save(entry, actor=actor, reason=f"entered transitional housing ({referral.program.name}); chronic flag removed")
+    else:
+        entry.status = BnlEntry.Status.HOUSED
+        entry.status_reason = f"moved in: {referral.program.name}"
+        history_save(entry, actor=actor, reason=f"housed by {referral.program.name}")
+    position_record(entry)
+    vacancy = referral.vacancy
+    enrolled = vacancy.referrals.filter(status=Referral.Status.ENROLLED).count()
+    if enrolled >= vacancy.units:
+        vacancy.status = Vacancy.Status.FILLED
+        vacancy.filled_at = timezone.now()
+        history_save(vacancy, actor=actor, reason="filled")
+        for other in vacancy.referrals.select_for_update().filter(status__in=Referral.OPEN_STATUSES).exclude(pk=referral.pk):
+            other.status = Referral.Status.NOT_SELECTED
+            other.decided_at = timezone.now()
+            other.decided_by = actor
+            history_save(other, actor=actor, reason=f"not selected: the unit went to referral #{referral.pk}")
+            deadline_cancel(subject=other, reason="vacancy filled")
+            _back_to_active(other.entry, actor=actor, why=f"vacancy #{vacancy.pk} filled by another referral")
+            _ce_result(other, Referral.Status.NOT_SELECTED, actor=actor)
+
+
+def _back_to_active(entry: BnlEntry, *, actor: User, why: str) -> None:
+    entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == BnlEntry.Status.ON_REFERRAL:
+        entry.status = BnlEntry.Status.ACTIVE
+        history_save(entry, actor=actor, reason=f"back on the list, same place: {why}")
+        position_record(entry)
+
+
+CE_RESULTS = {
+    Referral.Status.ENROLLED: CeEvent.Result.CLIENT_ACCEPTED,
+    Referral.Status.CLIENT_DECLINED: CeEvent.Result.CLIENT_REJECTED,
+    Referral.Status.PROVIDER_REJECTED: CeEvent.Result.PROVIDER_REJECTED,
+}
+
+
+def _ce_result(referral: Referral, outcome: str, *, actor: User) -> None:
+    event = CeEvent.objects.filter(referral=referral).first()
+    if event is None:
+        return
+    event.referral_result = CE_RESULTS.get(outcome)
+    event.result_date = timezone.localdate()
+    history_save(event, actor=actor, reason=f"referral result: {outcome}")
+
+
+@transaction.atomic
+def referral_expire(*, referral: Referral, actor: User) -> bool:
+    """20 business days without an answer: the referral expires and the person returns to the list."""
+    referral = Referral.objects.select_for_update().select_related("entry", "program").get(pk=referral.pk)
+    if referral.status != Referral.Status.PENDING:
+        return False
+    referral.status = Referral.Status.EXPIRED
+    referral.decided_at = timezone.now()
+    history_save(referral, actor=actor, reason=f"expired: no answer in {policy.EXPIRY_BUSINESS_DAYS} business days")
+    _back_to_active(referral.entry, actor=actor, why=f"referral #{referral.pk} expired")
+    _ce_result(referral, Referral.Status.EXPIRED, actor=actor)
+    _notify_program_and_coc(referral, subject=f"Referral of {referral.entry.label} to {referral.program.name} expired",
+                            body="No decision was recorded in 20 business days; the person is back on the list.")
+    return True
+
+
+def referral_remind(*, referral: Referral) -> bool:
+    if referral.status != Referral.Status.PENDING:
+        return False
+    _notify_program_and_coc(
+        referral,
+        subject=f"Referral of {referral.entry.label} to {referral.program.name} needs an answer",
+        body=f"No decision after {policy.REMINDER_BUSINESS_DAYS} business days; it expires after {policy.EXPIRY_BUSINESS_DAYS}.",
+    )
+    return True
+
+
+def _notify_program_and_coc(referral: Referral, *, subject: str, body: str) -> None:
+    recipients = User.objects.filter(is_active=True).filter(
+        Q(agency=referral.program.agency, groups__name__in=[roles.PROGRAM_STAFF, roles.VSP_ADVOCATE])
+        | Q(groups__name=roles.COC_STAFF)
+    ).distinct()
+    for user in recipients:
+        notification_send(recipient=user, subject=subject, body=body, link=f"/referrals/programs/{referral.program_id}/")
+
+
+# --- emergency shelter ---------------------------------------------------------
 
 
 @transaction.atomic
 def shelter_referral_create(*, client: Client, shelter, actor: User, intake=None) -> ShelterReferral:
     referral = ShelterReferral(client=client, shelter=shelter, intake=intake, created_by=actor)
-    return history_save(referral, actor=actor, reason="referred at intake" if intake else "referred")
+    history_save(referral, actor=actor, reason="referred at intake" if intake else "referred")
+    history_save(
+        CeEvent(client=client, shelter_referral=referral, program=shelter.program, event=CeEvent.Event.EMERGENCY_SHELTER,
+                event_date=timezone.localdate(), created_by=actor),
+        actor=actor, reason="HUD 4.20 referral to emergency shelter",
+    )
+    return referral
+
+
+@transaction.atomic
+def shelter_referral_status_set(*, referral: ShelterReferral, status: str, actor: User, reason: str = "") -> ShelterReferral:
+    if status not in (ShelterReferral.Status.ARRIVED, ShelterReferral.Status.NO_SHOW, ShelterReferral.Status.DENIED):
+        raise ReferralInvalid({"status": [STATUS_UNKNOWN]})
+    if status == ShelterReferral.Status.DENIED and not reason.strip():
+        raise ReferralInvalid({"denied_reason": [DENIAL_REASON_REQUIRED]})
+    referral = ShelterReferral.objects.select_for_update().get(pk=referral.pk)
+    referral.status = status
+    referral.denied_reason = reason.strip() if status == ShelterReferral.Status.DENIED else ""
+    referral.status_changed_at = timezone.now()
+    referral.status_changed_by = actor
+    history_save(referral, actor=actor, reason=f"shelter: {status}")
+    event = CeEvent.objects.filter(shelter_referral=referral).first()
+    if event is not None:
+        event.referral_result = {
+            ShelterReferral.Status.ARRIVED: CeEvent.Result.CLIENT_ACCEPTED,
+            ShelterReferral.Status.NO_SHOW: CeEvent.Result.CLIENT_REJECTED,
+            ShelterReferral.Status.DENIED: CeEvent.Result.PROVIDER_REJECTED,
+        }[status]
+        event.result_date = timezone.localdate()
+        history_save(event, actor=actor, reason=f"shelter result: {status}")
+    return referral
+
+
+@transaction.atomic
+def shelter_walk_in_record(*, shelter, name: str, actor: User, note: str = "") -> ShelterReferral:
+    """Someone arrived without a referral: they cannot be denied; record them and prompt a CE call."""
+    if not (name or "").strip():
+        raise ReferralInvalid({"walk_in_name": [WALK_IN_NAME_REQUIRED]})
+    referral = ShelterReferral(shelter=shelter, walk_in=True, walk_in_name=name.strip()[:200], note=note.strip(),
+                               status=ShelterReferral.Status.ARRIVED, created_by=actor, status_changed_at=timezone.now(),
+                               status_changed_by=actor)
+    return history_save(referral, actor=actor, reason="walk-in recorded")
+
+
+def shelter_list_window(now: datetime) -> tuple[datetime, datetime, "datetime.date"]:
+    """The 24 hours a shelter's daily list covers: up to today's 07:00 local time."""
+    local = timezone.localtime(now)
+    end = timezone.make_aware(datetime.combine(local.date(), time(policy.SHELTER_LIST_HOUR)))
+    if local < end:
+        end -= timedelta(days=1)
+    return end - timedelta(hours=policy.SHELTER_LIST_WINDOW_HOURS), end, timezone.localtime(end).date()

@@ -1,0 +1,36 @@
+"""The By-Name List's rules as named policy (bnl-and-referrals.md): change them here only."""
+
+from django.db.models import F
+
+# "Order: Vulnerability Score descending, then length of time homeless descending
+# (longer first), then the date the person was first placed on the list (earlier
+# first), then entry id."
+BNL_ORDER = (
+    F("score").desc(),
+    F("length_of_time_homeless_days").desc(),
+    F("placed_on_list_at").asc(),
+    F("id").asc(),
+)
+BNL_ORDER_SQL = "score DESC, length_of_time_homeless_days DESC, placed_on_list_at ASC, id ASC"
+
+# "at most five eligible active entries per vacancy"
+MAX_OPEN_REFERRALS_PER_VACANCY = 5
+
+# Case Management Entry: three items, one point each, each with a written justification.
+CASE_MANAGEMENT_ITEMS = (1, 2, 3)
+
+# Why a CoC staff member may exit an entry (other than housed).
+EXIT_REASONS = [
+    ("moved_away", "Moved away"),
+    ("deceased", "Deceased"),
+    ("self_resolved", "Self-resolved"),
+    ("duplicate", "Duplicate entry"),
+    ("other", "Other (explain)"),
+]
+
+BNL_PAGE_SIZE = 50
+
+
+def bnl_ordered(queryset):
+    """The one order of the list, used by the screen, the API, exports and the pull."""
+    return queryset.order_by(*BNL_ORDER)
