@@ -62,6 +62,12 @@ def deadline_schedule(*, kind: str, subject: models.Model, due_at: datetime) -> 
     )
 
 
+def deadline_pending(*, kind: str, subject: models.Model) -> bool:
+    return Deadline.objects.filter(
+        kind=kind, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, state=Deadline.State.PENDING
+    ).exists()
+
+
 def deadline_cancel(*, subject: models.Model, reason: str, kinds: list[str] | None = None) -> int:
     """Cancel the subject's pending deadlines (all, or those of `kinds`). Returns how many."""
     pending = Deadline.objects.filter(

@@ -20,6 +20,8 @@ urlpatterns = [
     path("clients/<int:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("intake/", include("intake.urls")),
+    path("bnl/", include("bnl.urls")),
+    path("referrals/", include("referrals.urls")),
     path("clients/<int:pk>/documents/<int:document_pk>/", views.client_document_download, name="client-document"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ces.api.urls")),

@@ -18,7 +18,7 @@ from bnl.models import BnlEntry
 from bnl.services import bnl_entry_place
 from ces import crypto
 from ces.audit import history_save
-from ces.deadlines import deadline_schedule
+from ces.deadlines import deadline_pending, deadline_schedule
 from ces.tasks import enqueue_or_leave_to_sweep
 from ces.models import Agency, Client, ConsentRecord, User
 from ces.services import client_create, client_update, consent_record
@@ -310,7 +310,8 @@ def assessment_pdf_schedule(*, assessment: Assessment) -> None:
     broker only delays it), and a task queued after commit to do it at once."""
     from intake.tasks import assessment_pdf_render
 
-    deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
+    if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
+        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
     transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))
 
 

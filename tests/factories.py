@@ -1,6 +1,7 @@
 """factory-boy factories whose sub-factories keep the cross-app rules true."""
 
 import string
+from datetime import datetime, timedelta, timezone
 
 import factory
 from django.contrib.auth.models import Group
@@ -144,3 +145,26 @@ def worked_example_2_answers(**overrides) -> dict:
     }
     answers.update(overrides)
     return {k: v for k, v in answers.items() if v is not None}
+
+
+class BnlEntryFactory(factory.django.DjangoModelFactory):
+    """An entry straight on the list (the intake path is tested in tests/intake)."""
+
+    class Meta:
+        model = "bnl.BnlEntry"
+
+    client = factory.SubFactory(ClientFactory, hmis_consent="yes")
+    status = "active"
+    score = 10
+    subtotal = factory.LazyAttribute(lambda o: o.score)
+    length_of_time_homeless_days = 100
+    county = "nevada"
+    household_size = 1
+    placed_on_list_at = factory.Sequence(lambda n: datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n))
+
+
+def program_staff(program, **kwargs) -> User:
+    from ces import roles
+
+    role = roles.VSP_ADVOCATE if program.agency.is_vsp else roles.PROGRAM_STAFF
+    return UserFactory(agency=program.agency, roles=[role], **kwargs)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="api-program-detail"),
     path("clients/<int:pk>/", views.ClientDetail.as_view(), name="api-client-detail"),
     path("", include("intake.api")),
+    path("", include("bnl.api")),
+    path("", include("referrals.api")),
 ]
