@@ -131,7 +131,7 @@ class ReferralList(APIView):
             if status not in Referral.Status.values:
                 return errors_response({"status": [f"Choose one of: {', '.join(Referral.Status.values)}."]})
             referrals = referrals.filter(status=status)
-        return Response([referral_json(r, user=request.user) for r in referrals.order_by("-created_at", "rank")[:500]])
+        return Response([referral_json(r, user=request.user) for r in referrals.order_by("-pull_id", "rank")[:500]])
 
 
 class ShelterReferralStatus(APIView):

@@ -16,9 +16,12 @@ from referrals.models import ShelterDailyList, ShelterReferral
 from referrals.services import shelter_list_window
 
 
-def shelter_referrals_between(shelter: Shelter, start: datetime, end: datetime):
+def shelter_referrals_between(shelter: Shelter, start: datetime, end: datetime, *, walk_ins: bool = True):
+    referrals = ShelterReferral.objects.filter(shelter=shelter, created_at__gte=start, created_at__lt=end)
+    if not walk_ins:
+        referrals = referrals.filter(walk_in=False)  # the daily list is of people CE referred
     return (
-        ShelterReferral.objects.filter(shelter=shelter, created_at__gte=start, created_at__lt=end)
+        referrals
         .select_related("client__holding_agency", "intake")
         .order_by("created_at")
     )
@@ -53,7 +56,7 @@ def shelter_daily_list_make(*, shelter: Shelter, now: datetime | None = None) ->
     start, end, day = shelter_list_window(now or timezone.now())
     if ShelterDailyList.objects.filter(shelter=shelter, date=day).exists():
         return None
-    referrals = list(shelter_referrals_between(shelter, start, end))
+    referrals = list(shelter_referrals_between(shelter, start, end, walk_ins=False))
     staff = list(shelter_staff(shelter))
     # Names appear where the shelter's staff may see them (consent); otherwise the label.
     viewer = staff[0] if staff else None

@@ -156,7 +156,7 @@ class BnlEntryFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory, hmis_consent="yes")
     status = "active"
     score = 10
-    subtotal = factory.LazyAttribute(lambda o: o.score)
+    subtotal = factory.LazyAttribute(lambda o: min(o.score, 27))
     length_of_time_homeless_days = 100
     county = "nevada"
     household_size = 1
