@@ -74,6 +74,12 @@ class BnlEntry(models.Model):
                 models.F("score").desc(), models.F("length_of_time_homeless_days").desc(), "placed_on_list_at", "id",
                 name="bnl_coc_active_order_idx", condition=models.Q(status="active", list_owner__isnull=True),
             ),
+            # The same order over every open CoC entry: the list's default view and its CSV.
+            models.Index(
+                models.F("score").desc(), models.F("length_of_time_homeless_days").desc(), "placed_on_list_at", "id",
+                name="bnl_coc_open_order_idx",
+                condition=models.Q(status__in=["active", "on_referral", "inactive"], list_owner__isnull=True),
+            ),
             models.Index(fields=["list_owner", "status"], name="bnl_list_status_idx"),
         ]
         permissions = [("manage_bnl", "Can correct BNL statuses and exits (CoC staff)")]

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bnl.eligibility import eligible_q, list_scope_q
 from bnl.models import BnlEntry
@@ -19,7 +20,7 @@ from bnl.services import position_record
 from ces import roles
 from ces.audit import history_save
 from ces.business_days import add_business_days
-from ces.deadlines import deadline_cancel, deadline_schedule
+from ces.deadlines import deadline_cancel, deadlines_schedule
 from ces.models import Client, Program, User
 from ces.notifications import notification_send
 from referrals import policy
@@ -63,11 +64,6 @@ def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str =
     return history_save(vacancy, actor=actor, reason="vacancy recorded")
 
 
-def _audit_row(entry: BnlEntry, rank: int, action: str, reason: str = "") -> dict:
-    return {"rank": rank, "entry_id": entry.pk, "label": entry.label, "score": entry.score,
-            "days_homeless": entry.length_of_time_homeless_days, "status": entry.status, "action": action, "reason": reason}
-
-
 @transaction.atomic
 def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int = MAX_OPEN_REFERRALS_PER_VACANCY) -> Pull:
     """Refer the top eligible active entries to the vacancy, never more than five open at once."""
@@ -90,45 +86,59 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int = MAX_OPEN_REFERRA
     pull = Pull(vacancy=vacancy, requested=count, pulled_count=len(chosen), pulled_by=actor)
     pull.candidates = _pull_audit(eligible, chosen)
     pull.save()
-    ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
-    for entry in chosen:
-        _referral_open(vacancy=vacancy, pull=pull, entry=entry, rank=ranks[entry.pk], actor=actor)
+    if chosen:
+        ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
+        _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, ranks=ranks, actor=actor)
     return pull
 
 
+AUDIT_CHUNK = 500
+AUDIT_COLUMNS = ("pk", "score", "length_of_time_homeless_days", "status", "client_id", "client__holding_agency__initials",
+                 "vsp__initials", "vsp_client_number")
+
+
+def _audit_label(row: dict) -> str:
+    if row["client_id"] is None:
+        return f"{row['vsp__initials']}-{row['vsp_client_number']}"
+    return f"{row['client__holding_agency__initials']}-{row['client_id']:06d}"
+
+
 def _pull_audit(eligible, chosen: list[BnlEntry]) -> list[dict]:
-    """Every eligible open entry ranked down to the last one pulled, and what happened to each."""
+    """Every eligible open entry ranked down to the last one pulled, and what happened to each.
+
+    Reads the eligible open entries in list order (the open-list index) as
+    plain values, a chunk at a time, until the last pulled entry is reached.
+    """
     if not chosen:
         return []
-    last = chosen[-1]
-    at_or_above = (
-        Q(score__gt=last.score)
-        | Q(score=last.score, length_of_time_homeless_days__gt=last.length_of_time_homeless_days)
-        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
-            placed_on_list_at__lt=last.placed_on_list_at)
-        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
-            placed_on_list_at=last.placed_on_list_at, pk__lte=last.pk)
-    )
-    ranked = (
-        eligible.filter(at_or_above, status__in=BnlEntry.OPEN_STATUSES)
-        .select_related("client__holding_agency", "vsp")
-        .order_by(*BNL_ORDER)
-    )
     chosen_ids = {entry.pk for entry in chosen}
-    rows, active_rank = [], 0
-    for rank, entry in enumerate(ranked, start=1):
-        if entry.status == BnlEntry.Status.ACTIVE:
-            active_rank += 1
-        if entry.pk in chosen_ids:
-            row = _audit_row(entry, rank, "pulled")
-        elif entry.status == BnlEntry.Status.ON_REFERRAL:
-            row = _audit_row(entry, rank, "passed_over", "on referral to another program")
-        elif entry.status == BnlEntry.Status.INACTIVE:
-            row = _audit_row(entry, rank, "passed_over", "inactive (no contact)")
-        else:
-            row = _audit_row(entry, rank, "passed_over", "being referred by another program's pull at the same moment")
-        row["active_rank"] = active_rank
-        rows.append(row)
+    remaining = set(chosen_ids)
+    ranked = eligible.filter(status__in=BnlEntry.OPEN_STATUSES).order_by(*BNL_ORDER).values(*AUDIT_COLUMNS)
+    rows, rank, active_rank, offset = [], 0, 0, 0
+    while remaining:
+        chunk = list(ranked[offset:offset + AUDIT_CHUNK])
+        if not chunk:
+            break
+        offset += AUDIT_CHUNK
+        for entry in chunk:
+            rank += 1
+            reason = ""
+            if entry["pk"] in chosen_ids:
+                active_rank += 1
+                action = "pulled"
+                remaining.discard(entry["pk"])
+            elif entry["status"] == BnlEntry.Status.ON_REFERRAL:
+                action, reason = "passed_over", "on referral to another program"
+            elif entry["status"] == BnlEntry.Status.INACTIVE:
+                action, reason = "passed_over", "inactive (no contact)"
+            else:
+                active_rank += 1
+                action, reason = "passed_over", "being referred by another program's pull at the same moment"
+            rows.append({"rank": rank, "entry_id": entry["pk"], "label": _audit_label(entry), "score": entry["score"],
+                         "days_homeless": entry["length_of_time_homeless_days"], "status": entry["status"],
+                         "action": action, "reason": reason, "active_rank": active_rank})
+            if not remaining:
+                break
     return rows
 
 
@@ -138,21 +148,34 @@ def _deadline_at(start: datetime, business_days: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
 
 
-def _referral_open(*, vacancy: Vacancy, pull: Pull, entry: BnlEntry, rank: int, actor: User) -> Referral:
-    referral = Referral(vacancy=vacancy, program=vacancy.program, entry=entry, pull=pull, rank=rank)
-    history_save(referral, actor=actor, reason=f"pulled for vacancy #{vacancy.pk}")
-    entry.status = BnlEntry.Status.ON_REFERRAL
-    history_save(entry, actor=actor, reason=f"referred to {vacancy.program.name} (vacancy #{vacancy.pk})")
+def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], ranks: dict[int, int], actor: User) -> list[Referral]:
+    """The pulled entries' referrals, their status change, HUD events and deadlines, in a few
+    bulk statements (the rows are built here from locked, valid records; history is written too)."""
+    program = vacancy.program
     now = timezone.now()
-    deadline_schedule(kind=REMINDER_KIND, subject=referral, due_at=_deadline_at(now, policy.REMINDER_BUSINESS_DAYS))
-    deadline_schedule(kind=EXPIRY_KIND, subject=referral, due_at=_deadline_at(now, policy.EXPIRY_BUSINESS_DAYS))
-    history_save(
-        CeEvent(client=entry.client, entry=entry, referral=referral, program=vacancy.program,
-                event=policy.CE_EVENT_BY_PROGRAM_TYPE.get(vacancy.program.type, CeEvent.Event.OTHER_PH),
-                event_date=timezone.localdate(), created_by=actor),
-        actor=actor, reason="HUD 4.20 referral",
+    referrals = bulk_create_with_history(
+        [Referral(vacancy=vacancy, program=program, entry=entry, pull=pull, rank=ranks[entry.pk]) for entry in entries],
+        Referral, default_user=actor, default_change_reason=f"pulled for vacancy #{vacancy.pk}",
     )
-    return referral
+    for entry in entries:
+        entry.status = BnlEntry.Status.ON_REFERRAL
+        entry.updated_at = now
+    bulk_update_with_history(entries, BnlEntry, ["status", "updated_at"], default_user=actor,
+                             default_change_reason=f"referred to {program.name} (vacancy #{vacancy.pk})")
+    reminder_at = _deadline_at(now, policy.REMINDER_BUSINESS_DAYS)
+    expiry_at = _deadline_at(now, policy.EXPIRY_BUSINESS_DAYS)
+    deadlines_schedule(
+        [(REMINDER_KIND, referral, reminder_at) for referral in referrals]
+        + [(EXPIRY_KIND, referral, expiry_at) for referral in referrals]
+    )
+    event = policy.CE_EVENT_BY_PROGRAM_TYPE.get(program.type, CeEvent.Event.OTHER_PH)
+    today = timezone.localdate()
+    bulk_create_with_history(
+        [CeEvent(client_id=r.entry.client_id, entry=r.entry, referral=r, program=program, event=event, event_date=today,
+                 created_by=actor) for r in referrals],
+        CeEvent, default_user=actor, default_change_reason="HUD 4.20 referral",
+    )
+    return referrals
 
 
 # --- decisions ----------------------------------------------------------------

@@ -1,0 +1,160 @@
+"""Benchmarks of the By-Name List and the pull (issue: BNL and referrals). Run by `make bench`."""
+
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from django.db import connection, connections, reset_queries, transaction
+from django.test import Client as PageClient
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bnl.models import BnlEntry
+from ces.models import Agency, Client, Program, User
+
+
+def _pct(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1), "max_ms": round(ordered[-1] * 1000, 1)}
+
+
+def entries_reset() -> None:
+    """The list is rebuilt on every run so the 1,000 and 100,000 figures are comparable."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE referrals_referral, referrals_historicalreferral, referrals_pull, referrals_vacancy, "
+            "referrals_historicalvacancy, referrals_ceevent, referrals_historicalceevent, bnl_positionsnapshot, "
+            "bnl_casemanagementpoint, bnl_historicalcasemanagementpoint, bnl_bnlentry, bnl_historicalbnlentry CASCADE"
+        )
+
+
+def entries_ensure(count: int) -> int:
+    """Active CoC-list entries for existing clients (no history rows: this is a load generator)."""
+    have = BnlEntry.objects.count()
+    rng = random.Random(count)
+    clients = list(Client.objects.exclude(bnl_entries__isnull=False).values_list("pk", flat=True)[: count - have])
+    start = timezone.now() - timedelta(days=900)
+    rows = [
+        BnlEntry(
+            client_id=pk, status="active", score=(s := rng.choice(range(0, 24))), subtotal=s,
+            length_of_time_homeless_days=rng.randint(0, 3000), county=rng.choice(["placer", "nevada"]),
+            chronic=rng.random() < 0.3, veteran=rng.random() < 0.1, youth=rng.random() < 0.12, family=rng.random() < 0.2,
+            dv=rng.random() < 0.08, dv_survivor=rng.random() < 0.2, disability=rng.random() < 0.5,
+            sex_offender=rng.random() < 0.02, household_size=rng.choice([1, 1, 1, 2, 3, 4, 5]),
+            placed_on_list_at=start + timedelta(minutes=rng.randint(0, 900 * 24 * 60)),
+        )
+        for pk in clients
+    ]
+    for i in range(0, len(rows), 5000):
+        with transaction.atomic():
+            BnlEntry.objects.bulk_create(rows[i:i + 5000])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE bnl_bnlentry")
+    return BnlEntry.objects.count()
+
+
+def bench_list(*, user: User, program: Program, samples: int = 100) -> dict:
+    """API and page filtered by a program; query counts; the same SQL run raw."""
+    api = APIClient()
+    api.force_authenticate(user)
+    page = PageClient()
+    page.force_login(user)
+    api.get("/api/v1/bnl/", {"program": program.pk})  # warm caches
+    page.get("/bnl/", {"program": program.pk})
+    api_times, page_times, raw_times = [], [], []
+    # captured_queries is read lazily from the connection's log: copy it before the next reset.
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        api.get("/api/v1/bnl/", {"program": program.pk})
+    api_sql = [q["sql"] for q in captured.captured_queries]
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        page.get("/bnl/", {"program": program.pk})
+    page_sql = [q["sql"] for q in captured.captured_queries]
+    list_sql = [sql for sql in api_sql if "bnl_bnlentry" in sql]
+    for _ in range(samples):
+        start = time.perf_counter()
+        response = api.get("/api/v1/bnl/", {"program": program.pk})
+        api_times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+        start = time.perf_counter()
+        page.get("/bnl/", {"program": program.pk})
+        page_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in list_sql:
+                cursor.execute(sql)
+                cursor.fetchall()
+        raw_times.append(time.perf_counter() - start)
+        reset_queries()
+    return {"api": _pct(api_times), "page": _pct(page_times), "raw": _pct(raw_times),
+            "api_queries": len(api_sql), "page_queries": len(page_sql),
+            "eligible": response.json()["count"]}
+
+
+def _pull_worker(program_id: int, staff_id: int, rounds: int, barrier, results) -> None:
+    """One program in its own process (like its own web worker): `rounds` pulls, each
+    started at the same instant as the other programs' (barrier)."""
+    from django.db import connections
+
+    from referrals.services import vacancy_create, vacancy_pull
+
+    connections.close_all()  # never share the parent's connection
+    program = Program.objects.select_related("agency").get(pk=program_id)
+    staff = User.objects.get(pk=staff_id)
+    times = []
+    for round_number in range(rounds + 1):
+        vacancy = vacancy_create(program=program, actor=staff)
+        barrier.wait(timeout=120)
+        start = time.perf_counter()
+        vacancy_pull(vacancy=vacancy, actor=staff, count=5)
+        if round_number:  # round 0 warms this process's caches and connection: not measured
+            times.append(time.perf_counter() - start)
+    connections.close_all()
+    results.put(times)
+
+
+def bench_single_pulls(*, samples: int = 40) -> dict:
+    """The same pull with nobody else pulling, for comparison."""
+    from referrals.services import vacancy_create, vacancy_pull
+
+    staff = User.objects.get(username="bench_program_staff")
+    program = Program.objects.get(name="Bench RRH 0")
+    times = []
+    for _ in range(samples):
+        vacancy = vacancy_create(program=program, actor=staff)
+        start = time.perf_counter()
+        vacancy_pull(vacancy=vacancy, actor=staff, count=5)
+        times.append(time.perf_counter() - start)
+    return _pct(times)
+
+
+def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
+    """20 programs pulling at the same instant, each from its own process and connection."""
+    import multiprocessing
+
+    from django.contrib.auth.models import Group
+
+    from ces import roles
+
+    agency, _ = Agency.objects.get_or_create(initials="BENCH", defaults={"name": "Bench Housing", "kind": "housing"})
+    staff, _ = User.objects.get_or_create(username="bench_program_staff", defaults={"agency": agency})
+    staff.groups.set([Group.objects.get(name=roles.PROGRAM_STAFF)])
+    progs = [
+        Program.objects.get_or_create(agency=agency, name=f"Bench RRH {i}", defaults={"type": "rrh", "counties": ["placer", "nevada"]})[0]
+        for i in range(programs)
+    ]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(programs)
+    results = context.Queue()
+    workers = [context.Process(target=_pull_worker, args=(p.pk, staff.pk, rounds, barrier, results)) for p in progs]
+    for worker in workers:
+        worker.start()
+    times = [t for _ in workers for t in results.get(timeout=600)]
+    for worker in workers:
+        worker.join(timeout=60)
+    return _pct(times)
