@@ -109,6 +109,7 @@ class BnlList(APIView):
         parameters=[OpenApiParameter(name, str, required=False) for name in
                     ("program", "status", "county", "chronic", "veteran", "youth", "family", "dv", "list", "page", "page_size")],
         responses={200: OpenApiTypes.OBJECT},
+        operation_id="bnl_list",
     )
     def get(self, request):
         filters, errors = bnl_filters_from(request.query_params)
@@ -126,7 +127,7 @@ class BnlList(APIView):
 class BnlDetail(APIView):
     permission_classes = [CanSeeBnl]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="bnl_retrieve")
     def get(self, request, pk: int):
         entry = bnl_entry_get_for_user(user=request.user, pk=pk)
         return Response(entry_json(entry, rank=None, programs=housing_programs()))

@@ -26,7 +26,7 @@ def test_program_staff_record_a_vacancy_pull_five_and_enroll_one(live_server, pa
     page.get_by_label("Username").fill("program_staff")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Programs").click()
+    page.get_by_role("link", name="Programs", exact=True).click()
     expect(page.get_by_role("heading", name="Brunswick Commons PSH")).to_be_visible()
     page.get_by_label("Note").fill("Unit 4B, ground floor")
     page.get_by_role("button", name="Record vacancy").click()
