@@ -48,6 +48,8 @@ def entry_json(entry: BnlEntry, *, rank: int | None, programs: list[Program]) ->
         "length_of_time_homeless_days": entry.length_of_time_homeless_days,
         "eligible_program_ids": eligible_program_ids(entry, programs),
     }
+    if entry.client_id is not None:
+        data["worker_alert"] = entry.client.worker_alert
     if entry.client_id is not None and getattr(entry, "pii_visible", False):
         client = entry.client
         data["client"] = {

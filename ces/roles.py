@@ -46,18 +46,22 @@ _PROGRAM_WORK = [
 ]
 _OVERSIGHT = ["referrals.view_vacancy", "referrals.view_referral", "referrals.view_pull", "referrals.view_ceevent",
               "referrals.view_shelterreferral", "referrals.view_shelterdailylist"]
+_REASSIGN_VIEW = ["reassignment.view_reassignmentrequest", "reassignment.view_caseassignment"]
+_REASSIGN_WORK = _REASSIGN_VIEW + ["reassignment.add_reassignmentrequest", "reassignment.change_reassignmentrequest"]
 _INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + ["ces.add_client", "referrals.view_shelterreferral"],
-    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + ["intake.view_assessment"],
-    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS
-    + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake"],
+    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + ["intake.view_assessment"],
+    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK
+    + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake", "reassignment.add_caseassignment",
+       "reassignment.change_caseassignment"],
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
+    + _REASSIGN_WORK
     + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"],
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
     VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"],
-    NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + ["ces.view_client"],
+    NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
     COMMITTEE: _READ_DIRECTORY + _SEE_BNL,
     HMIS_ADMIN: [
         "ces.view_agency",
@@ -79,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ces.reveal_client_ssn",
         "ces.view_deadline",
         "ces.view_clientdocument",
+        "reassignment.view_reassignmentrequest",
+        "reassignment.view_caseassignment",
         "bnl.view_bnlentry",
         "bnl.manage_bnl",
         "referrals.view_vacancy",

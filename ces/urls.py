@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("bnl/", include("bnl.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reassignments/", include("reassignment.urls")),
     path("clients/<int:pk>/documents/<int:document_pk>/", views.client_document_download, name="client-document"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ces.api.urls")),

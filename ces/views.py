@@ -68,7 +68,23 @@ def client_detail(request, pk: int):
 
 
 def _client_detail_context(request, client, revealed_ssn: str = "") -> dict:
+    from reassignment.models import ReassignmentRequest
+    from reassignment.policy import STANDARD_REASONS
+    from reassignment.selectors import is_lom_for, workers_of
+    from reassignment.services import current_worker_of
+
+    user = request.user
+    assigned = current_worker_of(client)
     return {
+        "assigned": assigned,
+        "open_reassignment": client.reassignments.filter(status__in=ReassignmentRequest.OPEN_STATUSES).first(),
+        "can_assign": user.has_perm("reassignment.add_caseassignment") and user.agency_id == client.holding_agency_id,
+        "can_request": user.has_perm("reassignment.add_reassignmentrequest"),
+        "is_lom": assigned is not None and is_lom_for(user, assigned),
+        "agency_workers": workers_of(assigned.agency_id if assigned else client.holding_agency_id),
+        "all_workers": workers_of(user.agency_id) if user.agency_id else [],
+        "reasons": [(code, ReassignmentRequest.Reason(code).label) for code in STANDARD_REASONS],
+        "notes": client.notes.select_related("author")[:30],
         "client": client,
         "consents": client.consents.select_related("taken_by", "agency")[:20],
         "can_reveal_ssn": request.user.has_perm("ces.reveal_client_ssn") and bool(client.ssn_last4),

@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ces.access import clients_visible_to
+from ces.admin import ReadOnlyAdmin
 from intake.models import Assessment, Intake, PovertyGuideline, PovertyGuidelineYear, Shelter, ShelterRule
 
 
@@ -32,26 +33,15 @@ class PovertyGuidelineYearAdmin(SimpleHistoryAdmin):
     inlines = [PovertyGuidelineInline]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Intake)
-class IntakeAdmin(ReadOnly, SimpleHistoryAdmin):
+class IntakeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["pk", "status", "outcome", "csr", "agency", "collected_at", "is_late"]
     list_filter = ["status", "outcome", "is_late", "county"]
     exclude = ["draft_ciphertext"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnly, SimpleHistoryAdmin):
+class AssessmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["pk", "client", "assessed_at", "total", "chronically_homeless"]
 
     def get_queryset(self, request):

@@ -63,5 +63,6 @@ class ClientSerializer(serializers.ModelSerializer):
             "hmis_consent",
             "voicemail_consent",
             "text_consent",
+            "worker_alert",
         ]
         read_only_fields = fields

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("intake.api")),
     path("", include("bnl.api")),
     path("", include("referrals.api")),
+    path("", include("reassignment.api")),
 ]

@@ -1,7 +1,7 @@
 from ces.models.agencies import Agency, Program
 from ces.models.audit import AccessLog
 from ces.models.calendar import ClosureDay
-from ces.models.clients import Client, ConsentRecord
+from ces.models.clients import Client, ClientNote, ConsentRecord
 from ces.models.documents import ClientDocument
 from ces.models.deadlines import Deadline
 from ces.models.notifications import Notification
@@ -12,6 +12,7 @@ __all__ = [
     "Agency",
     "Client",
     "ClientDocument",
+    "ClientNote",
     "ClosureDay",
     "ConsentRecord",
     "Deadline",

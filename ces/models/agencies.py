@@ -48,6 +48,10 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    caseload_limit = models.PositiveSmallIntegerField(
+        _("caseload limit per worker"), null=True, blank=True,
+        help_text=_("Most clients one worker of this agency may be assigned; empty for no limit."),
+    )
 
     history = HistoricalRecords()
 

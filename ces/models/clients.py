@@ -67,6 +67,10 @@ class Client(models.Model):
         default=YesNo.NOT_COLLECTED,
         help_text=_("Kept in step with the latest HMIS release-of-information consent record."),
     )
+    worker_alert = models.BooleanField(
+        _("WORKER ALERT"), default=False, help_text=_("Shown prominently wherever the client appears (worker safety).")
+    )
+    safety_plan = models.TextField(_("worker safety intervention plan"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -149,3 +153,21 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_answer_display()}"
+
+
+class ClientNote(models.Model):
+    """A note on the client's CE enrollment (reassignment steps, safety transfers, ...)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    topic = models.CharField(_("topic"), max_length=50)
+    text = models.TextField(_("note"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.text[:40]}"
