@@ -125,11 +125,15 @@ def deadline_process(*, pk: int, now: datetime) -> bool:
 def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> SweepResult:
     """Process every deadline due at `now`, in batches, each row in its own transaction."""
     now = now or timezone.now()
+    started = timezone.now()
     result = SweepResult()
     failed_ids: set[int] = set()
     while True:
+        # Rows a handler schedules during this sweep wait for the next one, so a
+        # handler that reschedules itself can never keep a sweep running.
         batch = list(
-            _due(now).exclude(pk__in=failed_ids).order_by("due_at", "id").values_list("pk", flat=True)[:batch_size]
+            _due(now).filter(created_at__lt=started).exclude(pk__in=failed_ids)
+            .order_by("due_at", "id").values_list("pk", flat=True)[:batch_size]
         )
         if not batch:
             return result

@@ -41,7 +41,7 @@ def workers_of(agency_id: int) -> QuerySet[User]:
     return (
         User.objects.filter(agency_id=agency_id, is_active=True, groups__name__in=[roles.CASE_WORKER, roles.SUPERVISOR])
         .distinct()
-        .annotate(caseload=Count("caseload"))
+        .annotate(caseload_count=Count("caseload"))
         .order_by("last_name", "first_name")
     )
 

@@ -380,7 +380,7 @@ def safety_lom_assessment_record(*, request: ReassignmentRequest, text: str, act
     return request
 
 
-def handoff_overdue_remind(request: ReassignmentRequest) -> bool:
+def handoff_overdue_remind(request: ReassignmentRequest, *, now: datetime | None = None) -> bool:
     """The hand-off deadline passed without a note: remind the LOM(s), and again next business day."""
     if request.status != Status.SAFETY_TRANSFERRED or request.handoff_at:
         return False
@@ -389,7 +389,7 @@ def handoff_overdue_remind(request: ReassignmentRequest) -> bool:
         notification_send(recipient=lom, subject=f"Hand-off note for {request.client.label} is overdue",
                           body=f"{request.current_worker.get_full_name() or request.current_worker.username} has not written it.",
                           link=f"/reassignments/{request.pk}/")
-    local = timezone.localtime()
+    local = timezone.localtime(now or timezone.now())
     deadline_schedule(kind=HANDOFF_KIND, subject=request,
                       due_at=timezone.make_aware(datetime.combine(add_business_days(local.date(), 1), time(9, 0))))
     return True

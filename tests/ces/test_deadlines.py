@@ -137,3 +137,19 @@ def test_partial_index_backs_the_sweep(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'deadline_pending_due_idx'")
         (definition,) = cursor.fetchone()
     assert "WHERE" in definition and "pending" in definition
+
+
+@pytest.mark.django_db
+def test_a_handler_that_reschedules_itself_cannot_keep_the_sweep_running():
+    user = UserFactory()
+
+    @deadline_kind("tests.again")
+    def again(deadline: Deadline) -> None:
+        deadline_schedule(kind="tests.again", subject=deadline.subject, due_at=deadline.due_at)
+
+    try:
+        deadline_schedule(kind="tests.again", subject=user, due_at=timezone.now() - timedelta(minutes=1))
+        assert deadlines_sweep().done == 1
+        assert deadlines_sweep().done == 1  # the rescheduled row runs on the next sweep, once
+    finally:
+        deadline_kind_unregister("tests.again")
