@@ -14,7 +14,7 @@ DEFAULT_PASSWORD = "ces-demo-2026!"
 AGENCIES = [
     # initials, name, kind, is_vsp, hmis_participating
     ("HRCS", "Homeless Resource Council of the Sierras", "coc", False, True),
-    ("CP", "Connecting Point", "lead", False, True),
+    ("CP", "Connecting Point", "lead", False, True),  # caseload limit set below
     ("HH", "Hospitality House", "shelter", False, True),
     ("GI", "The Gathering Inn", "shelter", False, True),
     ("PCH", "Placer County Health and Human Services", "government", False, True),
@@ -85,3 +85,8 @@ ROSEVILLE_RULES = [
      "reason_es": "Requisito de 15 días de residencia"},
     {"code": "pl_tuberculosis", "match": "equals", "answer": "yes", "reason": "Tuberculosis", "reason_es": "Tuberculosis"},
 ]
+
+# Caseload limit per worker, by agency (reassignment.md, "Caseloads").
+CASELOAD_LIMITS = {"CP": 40}
+# Synthetic callers of Connecting Point assigned to the demo case worker.
+DEMO_CASELOAD = 25

@@ -12,6 +12,8 @@ from django.db import transaction
 from ces.audit import history_save
 from ces.management.demo_network import (
     AGENCIES,
+    CASELOAD_LIMITS,
+    DEMO_CASELOAD,
     DEFAULT_PASSWORD,
     PROGRAMS,
     ROSEVILLE_RULES,
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             self._users(agencies, password)
             self._shelters(agencies, actor)
         added = self._synthetic_clients(clients)
+        self._demo_caseload()
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
         self.stdout.write(f"Synthetic callers: {added} added ({clients} wanted in all).")
         self.stdout.write("Demo logins (username = role; password as given, default in README):")
@@ -87,10 +90,25 @@ class Command(BaseCommand):
                 continue
         return added
 
+    def _demo_caseload(self) -> None:
+        """Give the demo case worker a caseload (unassigned Connecting Point clients, oldest first)."""
+        from ces.models import Client
+        from reassignment.models import CaseAssignment
+        from reassignment.services import case_assignment_set
+
+        worker = User.objects.get(username="case_worker")
+        supervisor = User.objects.get(username="supervisor")
+        missing = DEMO_CASELOAD - CaseAssignment.objects.filter(worker=worker).count()
+        if missing <= 0:
+            return
+        for client in Client.objects.filter(holding_agency__initials="CP", assignment__isnull=True).order_by("pk")[:missing]:
+            case_assignment_set(client=client, worker=worker, actor=supervisor, reason="demo caseload")
+
     def _agencies(self, actor: User) -> dict[str, Agency]:
         agencies = {}
         for initials, name, kind, is_vsp, participating in AGENCIES:
-            wanted = {"name": name, "kind": kind, "is_vsp": is_vsp, "hmis_participating": participating}
+            wanted = {"name": name, "kind": kind, "is_vsp": is_vsp, "hmis_participating": participating,
+                      "caseload_limit": CASELOAD_LIMITS.get(initials)}
             agency = Agency.objects.filter(initials=initials).first() or Agency(initials=initials)
             if agency.pk is None or any(getattr(agency, key) != value for key, value in wanted.items()):
                 for key, value in wanted.items():
