@@ -48,12 +48,18 @@ _OVERSIGHT = ["referrals.view_vacancy", "referrals.view_referral", "referrals.vi
               "referrals.view_shelterreferral", "referrals.view_shelterdailylist"]
 _REASSIGN_VIEW = ["reassignment.view_reassignmentrequest", "reassignment.view_caseassignment"]
 _REASSIGN_WORK = _REASSIGN_VIEW + ["reassignment.add_reassignmentrequest", "reassignment.change_reassignmentrequest"]
+_ENGAGEMENT_WORK = [
+    "engagement.view_engagementcase", "engagement.add_engagementcase", "engagement.change_engagementcase",
+    "engagement.view_contactattempt", "engagement.add_contactattempt", "engagement.view_statusform",
+    "engagement.add_statusform", "engagement.change_statusform", "engagement.view_letter", "engagement.add_letter",
+]
 _INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + ["ces.add_client", "referrals.view_shelterreferral"],
-    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + ["intake.view_assessment"],
-    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK
+    CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
+    + ["intake.view_assessment"],
+    SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
     + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake", "reassignment.add_caseassignment",
        "reassignment.change_caseassignment"],
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT

@@ -112,6 +112,14 @@ class Program(models.Model):
     )
     excludes_sex_offenders = models.BooleanField(_("excludes registered sex offenders"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    engagement_policy = models.CharField(
+        _("engagement policy"), max_length=24, default="assertive",
+        choices=[("assertive", _("Assertive engagement")), ("disengagement_30_60", _("30/60-day disengagement"))],
+    )
+    lost_contact_months = models.PositiveSmallIntegerField(
+        _("months of outreach to an existing client who lost contact"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
 
     history = HistoricalRecords()
 
