@@ -23,6 +23,7 @@ urlpatterns = [
     path("bnl/", include("bnl.urls")),
     path("referrals/", include("referrals.urls")),
     path("reassignments/", include("reassignment.urls")),
+    path("engagement/", include("engagement.urls")),
     path("clients/<int:pk>/documents/<int:document_pk>/", views.client_document_download, name="client-document"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ces.api.urls")),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("bnl.api")),
     path("", include("referrals.api")),
     path("", include("reassignment.api")),
+    path("", include("engagement.api")),
 ]

@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from ces import roles
+from engagement.services import engagement_open
+from tests.factories import AgencyFactory, ClientFactory, ProgramFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    agency = AgencyFactory()
+    worker = UserFactory(agency=agency, roles=[roles.CASE_WORKER])
+    program = ProgramFactory(agency=agency, type="services")
+    client = ClientFactory(holding_agency=agency, voicemail_consent="no")
+    return engagement_open(client=client, program=program, worker=worker, actor=worker)
+
+
+def test_worker_sees_todays_tasks_and_the_case(client, case):
+    client.force_login(case.worker)
+    home = client.get(reverse("engagement-home")).content.decode()
+    assert case.client.label in home and "First round" in home
+    page = client.get(reverse("engagement-case", args=[case.pk])).content.decode()
+    assert "No voicemail consent" in page and "Next: First round" in page
+
+
+def test_attempt_form_refuses_a_voicemail_without_consent_and_keeps_the_case(client, case):
+    client.force_login(case.worker)
+    response = client.post(reverse("engagement-attempt", args=[case.pk]), {"channel": "voicemail", "outcome": "left_voicemail"}, follow=True)
+    assert "did not consent to voicemail" in response.content.decode()
+    assert not case.attempts.exists()
+
+
+def test_other_agencies_cannot_see_a_case(client, case):
+    client.force_login(UserFactory(roles=[roles.CASE_WORKER]))
+    assert client.get(reverse("engagement-case", args=[case.pk])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(UserFactory(roles=[roles.SUPERVISOR]))
+    assert api.get(f"/api/v1/engagement-cases/{case.pk}/").status_code == 404
+
+
+def test_api_records_attempts_and_shows_the_next_step(case):
+    api = APIClient()
+    api.force_authenticate(case.worker)
+    body = api.post(f"/api/v1/engagement-cases/{case.pk}/attempts/", {"channel": "phone", "outcome": "no_answer"}, format="json").json()
+    assert body["next_step"]["number"] == 1
+    body = api.post(f"/api/v1/engagement-cases/{case.pk}/attempts/", {"channel": "text", "outcome": "message_sent"}, format="json").json()
+    assert body["next_step"]["number"] == 3 and body["next_step"]["not_before"]
+    assert api.post(f"/api/v1/engagement-cases/{case.pk}/attempts/", {"channel": "pigeon"}, format="json").status_code == 400
+
+
+def test_staff_meeting_report_screen_and_pdf(client, case):
+    supervisor = UserFactory(agency=case.worker.agency, roles=[roles.SUPERVISOR])
+    client.force_login(supervisor)
+    assert client.get(reverse("engagement-staff-meeting")).status_code == 200
+    pdf = client.get(reverse("engagement-staff-meeting"), {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
