@@ -76,6 +76,12 @@ class Command(BaseCommand):
         self.stdout.write("20 programs pulling at once ...")
         pulls = bnl_bench.bench_concurrent_pulls(programs=20, rounds=8)
         single = bnl_bench.bench_single_pulls(samples=40)
+
+        from engagement import benchmarks as engagement_bench
+
+        self.stdout.write("engagement sweep at 10,000 and 100,000 open cases ...")
+        sweep_small = engagement_bench.sweep_with(min(10_000, total), 1000)
+        sweep_large = engagement_bench.sweep_with(min(100_000, total), 1000)
         now = datetime.now().astimezone()
         OUTPUT.write_text(
             f"""# Benchmarks
@@ -137,6 +143,21 @@ Pulls: 20 programs each pull five for their own vacancy at the same instant
 - This machine has {os.cpu_count()} cores: 20 pulls started at the same instant
   queue for the CPU, so the concurrent p95 is roughly the single-pull time ×
   20 ÷ cores. See the issue notes for what is left to do.
+
+## Engagement sweep (issue: engagement)
+
+One sweep over open 30/60-day cases, each with a pending 30-day timer row,
+of which 1,000 are due (each due row: claim, flag the case, history, notify
+the worker and supervisors):
+
+| open cases | due | sweep time | per due row |
+|---|---|---|---|
+| {sweep_small['open']:,} | {sweep_small['due']:,} | {sweep_small['seconds']} s | {sweep_small['per_due_ms']} ms |
+| {sweep_large['open']:,} | {sweep_large['due']:,} | {sweep_large['seconds']} s | {sweep_large['per_due_ms']} ms |
+
+Ratio {sweep_large['open']:,} / {sweep_small['open']:,} open: **{sweep_large['seconds'] / max(sweep_small['seconds'], 0.01):.2f}×**
+(1.0 would mean the time depends only on the due rows; the partial index on
+pending deadlines keeps the selection independent of the table size).
 """
         )
         self.stdout.write(self.style.SUCCESS(f"wrote {OUTPUT}"))

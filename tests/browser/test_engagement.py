@@ -1,0 +1,63 @@
+"""A case worker logs an attempt and sees the next due step; a supervisor signs a Step 1 form. Real Chromium."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ces import roles
+from engagement.models import EngagementCase
+from engagement.services import attempt_record, engagement_open
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, ClientFactory, ProgramFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
+
+
+def test_worker_logs_an_attempt_and_a_supervisor_signs_step_1(live_server, page: Page, screenshot_dir):
+    agency = AgencyFactory(name="Community Options Supported Employment", initials="COSE")
+    worker = UserFactory(username="casey", first_name="Casey", agency=agency, roles=[roles.CASE_WORKER])
+    UserFactory(username="dora", first_name="Dora", agency=agency, roles=[roles.SUPERVISOR])
+    assertive = ProgramFactory(agency=agency, name="Housing Navigation", type="services", engagement_policy="assertive")
+    thirty_sixty = ProgramFactory(agency=agency, name="Supported Employment", type="services", engagement_policy="disengagement_30_60")
+    ana = ClientFactory(holding_agency=agency, first_name="Ana", last_name="Reyes", voicemail_consent="yes")
+    luis = ClientFactory(holding_agency=agency, first_name="Luis", last_name="Mora")
+    outreach = engagement_open(client=ana, program=assertive, worker=worker, actor=worker)
+    quiet = engagement_open(client=luis, program=thirty_sixty, worker=worker, actor=worker)
+    attempt_record(case=quiet, channel="phone", outcome="no_answer", actor=worker)
+    attempt_record(case=quiet, channel="email", outcome="message_sent", actor=worker)
+    EngagementCase.objects.filter(pk=quiet.pk).update(status="due_for_engagement")
+
+    log_in(page, live_server, "casey")
+    page.get_by_role("link", name="Outreach", exact=True).click()
+    expect(page.get_by_role("heading", name="Who to contact")).to_be_visible()
+    page.get_by_role("link", name=ana.label).click()
+    expect(page.locator(".next-step")).to_contain_text("First round")
+    page.get_by_label("Channel").select_option("phone")
+    page.get_by_label("Outcome").select_option("left_voicemail")
+    page.get_by_label("Note").fill("Left a message on the main number.")
+    page.get_by_role("button", name="Record attempt").click()
+    page.get_by_label("Channel").select_option("text")
+    page.get_by_label("Outcome").select_option("message_sent")
+    page.get_by_role("button", name="Record attempt").click()
+    expect(page.locator(".next-step")).to_contain_text("Second round")
+    page.screenshot(path=str(screenshot_dir / "engagement-next-step.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/engagement/{quiet.pk}/")
+    page.get_by_label("Comments: the efforts made, by which methods").fill("Phone and email this month, no reply.")
+    page.get_by_label("Reason").select_option("unable_to_engage")
+    page.get_by_role("button", name="File and sign as the worker").click()
+    expect(page.get_by_text("It takes effect when the second person signs.")).to_be_visible()
+
+    log_in(page, live_server, "dora")
+    page.goto(f"{live_server.url}/engagement/{quiet.pk}/")
+    page.get_by_role("button", name="Sign as Director of Services").click()
+    expect(page.get_by_text("Engagement status", exact=True)).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "engagement-step1-signed.png"), full_page=True)
+    assert EngagementCase.objects.get(pk=quiet.pk).status == "engagement"
