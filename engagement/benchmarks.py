@@ -18,6 +18,8 @@ def _reset() -> None:
                        "engagement_historicalcontactattempt, engagement_outreachstep, engagement_historicaloutreachstep, "
                        "engagement_letter, engagement_historicalletter, engagement_statusform, engagement_historicalstatusform CASCADE")
     Deadline.objects.filter(kind__startswith="engagement.").delete()
+    # Isolate the measurement: other benchmarks leave due rows (PDF renders, referral timers) in this database.
+    Deadline.objects.filter(state=Deadline.State.PENDING).update(state=Deadline.State.CANCELLED, cancel_reason="benchmark isolation")
 
 
 def sweep_with(open_cases: int, due: int) -> dict:
