@@ -97,12 +97,17 @@ def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language
         raise PermissionError(NOT_A_DRAFT)
     if intake.csr_id != actor.pk:
         raise PermissionError(NOT_YOUR_DRAFT)
-    merged = intake_draft_answers(intake)
-    merged.update({code: value for code, value in answers.items() if code in BY_CODE or code.startswith("_")})
-    updates = {"draft_ciphertext": crypto.encrypt(json.dumps(merged, default=str)), "draft_saved_at": timezone.now()}
-    if call_language in ("en", "es"):
-        updates["call_language"] = call_language
-    Intake.objects.filter(pk=intake.pk, status=Intake.Status.DRAFT).update(**updates)
+    with transaction.atomic():
+        # Lock the row: two saves of the same call never interleave their read-merge-write.
+        current = Intake.objects.select_for_update().only("draft_ciphertext", "status").get(pk=intake.pk)
+        if current.status != Intake.Status.DRAFT:
+            raise PermissionError(NOT_A_DRAFT)
+        merged = intake_draft_answers(current)
+        merged.update({code: value for code, value in answers.items() if code in BY_CODE or code.startswith("_")})
+        updates = {"draft_ciphertext": crypto.encrypt(json.dumps(merged, default=str)), "draft_saved_at": timezone.now()}
+        if call_language in ("en", "es"):
+            updates["call_language"] = call_language
+        Intake.objects.filter(pk=intake.pk).update(**updates)
     intake.draft_ciphertext = updates["draft_ciphertext"]
     return merged
 

@@ -120,7 +120,7 @@ def intake_autosave_view(request, pk: int):
     intake = intake_get_for_user(user=request.user, pk=pk)
     if intake.status != Intake.Status.DRAFT or intake.csr_id != request.user.pk:
         raise PermissionDenied
-    before = intake_draft_answers(intake)
+    before = intake_draft_answers(Intake.objects.get(pk=intake.pk))
     language_changed = request.POST.get("call_language") not in (None, intake.call_language)
     after = intake_autosave(
         intake=intake, actor=request.user, answers=_posted_answers(request), call_language=request.POST.get("call_language")

@@ -51,7 +51,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _core_data_survives_flushes(request):
     """Transactional tests flush every table, migration data included; put the
-    role groups and the system user back, and forget cached content-type ids."""
+    role groups, the system user and the intake's policy data back, and forget
+    cached content-type ids."""
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
@@ -68,6 +69,10 @@ def _core_data_survives_flushes(request):
         request.getfixturevalue("transactional_db")
         roles_sync(apps)
         system_user_get()
+        # The intake's policy data (2017 poverty table, default shelters and rules) comes from a migration too.
+        import importlib
+
+        importlib.import_module("intake.migrations.0002_policy_data").seed(apps, None)
     yield
     ContentType.objects.clear_cache()
 
