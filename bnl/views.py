@@ -21,6 +21,7 @@ from bnl.services import BnlInvalid, bnl_case_management_set, bnl_entry_status_s
 from ces.audit import access_log_record
 from ces.choices import County
 from ces.models import AccessLog
+from ces.feedback import errors_to_messages
 from intake.pdf import VAT_ROWS
 
 
@@ -133,12 +134,6 @@ def bnl_detail(request, pk: int):
     })
 
 
-def _post_errors(request, errors: dict) -> None:
-    for field, messages_ in errors.items():
-        for message in messages_:
-            messages.error(request, f"{message}" if field == "non_field_errors" else f"{field}: {message}")
-
-
 @login_required
 @require_POST
 def bnl_case_management(request, pk: int):
@@ -150,7 +145,7 @@ def bnl_case_management(request, pk: int):
                                 points=int(request.POST.get("points", -1)), justification=request.POST.get("justification", ""))
         messages.success(request, _("Case-management points updated; the score and the list order changed at once."))
     except (BnlInvalid, ValueError) as problem:
-        _post_errors(request, getattr(problem, "errors", {"non_field_errors": [_("Choose an item and points.")]}))
+        errors_to_messages(request, getattr(problem, "errors", {"non_field_errors": [_("Choose an item and points.")]}))
     return redirect("bnl-detail", pk=entry.pk)
 
 
@@ -164,7 +159,7 @@ def bnl_status(request, pk: int):
         bnl_entry_status_set(entry=entry, status=request.POST.get("status", ""), actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("Status changed."))
     except BnlInvalid as invalid:
-        _post_errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("bnl-detail", pk=entry.pk)
 
 
@@ -176,5 +171,5 @@ def bnl_place_on_coc(request, pk: int):
         copy = bnl_place_deidentified_on_coc_list(source=entry, vsp_client_number=request.POST.get("vsp_client_number", ""), actor=request.user)
         messages.success(request, _("Placed on the CoC list as %(label)s, without personal data.") % {"label": copy.label})
     except BnlInvalid as invalid:
-        _post_errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("bnl-detail", pk=entry.pk)

@@ -13,17 +13,12 @@ from django.views.decorators.http import require_POST
 
 from ces.access import client_get_for_user
 from ces.models import Program
+from ces.feedback import errors_to_messages
 from engagement import policy
 from engagement.disengagement import FormInvalid, status_form_countersign, status_form_file
 from engagement.models import ContactAttempt, EngagementCase, StatusForm
 from engagement.selectors import case_get_for_user, flagged_cases, task_list, weekly_report
 from engagement.services import EngagementInvalid, attempt_record, current_step, engagement_open, letter_send
-
-
-def _errors(request, errors: dict) -> None:
-    for field, texts in errors.items():
-        for text in texts:
-            messages.error(request, text if field == "non_field_errors" else f"{field.replace('_', ' ')}: {text}")
 
 
 @login_required
@@ -57,7 +52,7 @@ def case_attempt(request, pk: int):
                        note=request.POST.get("note", ""), actor=request.user)
         messages.success(request, _("Attempt recorded."))
     except EngagementInvalid as invalid:
-        _errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("engagement-case", pk=case.pk)
 
 
@@ -69,7 +64,7 @@ def case_letter(request, pk: int):
         letter_send(case=case, channel=request.POST.get("channel", "mail"), actor=request.user)
         messages.success(request, _("No-contact letter made and recorded as sent. The file closes in 5 business days without contact."))
     except EngagementInvalid as invalid:
-        _errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("engagement-case", pk=case.pk)
 
 
@@ -91,7 +86,7 @@ def case_form(request, pk: int):
                          actor=request.user)
         messages.success(request, _("Form filed and signed by you. It takes effect when the second person signs."))
     except FormInvalid as invalid:
-        _errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("engagement-case", pk=case.pk)
 
 
@@ -104,7 +99,7 @@ def form_countersign(request, pk: int, form_pk: int):
         status_form_countersign(form=form, actor=request.user)
         messages.success(request, _("Signed. The status changed."))
     except FormInvalid as invalid:
-        _errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("engagement-case", pk=case.pk)
 
 
@@ -117,7 +112,7 @@ def case_open(request, client_pk: int):
         case = engagement_open(client=client, program=program, worker=request.user, actor=request.user,
                                kind=request.POST.get("kind") or EngagementCase.Kind.NEW_REFERRAL)
     except EngagementInvalid as invalid:
-        _errors(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
         return redirect("client-detail", pk=client.pk)
     return redirect("engagement-case", pk=case.pk)
 

@@ -10,15 +10,10 @@ from django.views.decorators.http import require_POST
 from ces import roles
 from ces.access import client_get_for_user
 from ces.models import User
+from ces.feedback import errors_to_messages
 from reassignment import policy, services
 from reassignment.models import ReassignmentRequest, ReassignmentStep
 from reassignment.selectors import is_lom_for, reassignment_get_for_user, reassignments_visible_to
-
-
-def _messages(request, errors: dict) -> None:
-    for field, texts in errors.items():
-        for text in texts:
-            messages.error(request, text if field == "non_field_errors" else f"{field.replace('_', ' ')}: {text}")
 
 
 def _worker(value) -> User | None:
@@ -84,7 +79,7 @@ def reassignment_action(request, pk: int, action: str):
         ACTIONS[action](item, request.POST, request.user)
         messages.success(request, _("Saved."))
     except services.ReassignmentInvalid as invalid:
-        _messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("reassignment-detail", pk=item.pk)
 
 
@@ -96,7 +91,7 @@ def client_reassignment_new(request, client_pk: int):
         item = services.reassignment_request(client=client, reason=request.POST.get("reason", ""), explanation=request.POST.get("explanation", ""),
                                              proposed_worker=_worker(request.POST.get("proposed_worker")), actor=request.user)
     except services.ReassignmentInvalid as invalid:
-        _messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
         return redirect("client-detail", pk=client.pk)
     messages.success(request, _("Reassignment requested: CoC staff decide."))
     return redirect("reassignment-detail", pk=item.pk)
@@ -111,7 +106,7 @@ def client_safety_transfer(request, client_pk: int):
                                               explanation=request.POST.get("explanation", ""),
                                               court_obligations=request.POST.get("court_obligations", ""), actor=request.user)
     except services.ReassignmentInvalid as invalid:
-        _messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
         return redirect("client-detail", pk=client.pk)
     return redirect("reassignment-detail", pk=item.pk)
 
@@ -127,7 +122,7 @@ def client_assign(request, client_pk: int):
         services.case_assignment_set(client=client, worker=_worker(request.POST.get("worker")), actor=request.user, reason="first assignment")
         messages.success(request, _("Worker assigned."))
     except services.ReassignmentInvalid as invalid:
-        _messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("client-detail", pk=client.pk)
 
 
@@ -139,5 +134,5 @@ def client_worker_alert(request, client_pk: int):
         services.client_worker_alert_set(client=client, plan=request.POST.get("safety_plan", ""), actor=request.user)
         messages.success(request, _("WORKER ALERT and safety plan recorded."))
     except services.ReassignmentInvalid as invalid:
-        _messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("client-detail", pk=client.pk)

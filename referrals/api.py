@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from ces.access import client_is_visible_to
 from ces.api.errors import errors_response
-from referrals.models import Referral, ShelterReferral, Vacancy
+from referrals.models import Referral, Vacancy
 from referrals.selectors import (
     contact_instruction,
     program_get_for_staff,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ces.access import client_is_visible_to
+from ces.feedback import errors_to_messages
 from referrals import policy
 from referrals.models import Referral, ShelterDailyList
 from referrals.selectors import (
@@ -31,12 +32,6 @@ from referrals.services import (
     vacancy_pull,
 )
 from referrals.shelter_lists import shelter_referrals_between
-
-
-def _errors_to_messages(request, errors: dict) -> None:
-    for field, texts in errors.items():
-        for text in texts:
-            messages.error(request, text if field == "non_field_errors" else f"{field.replace('_', ' ')}: {text}")
 
 
 def _referral_rows(user, referrals) -> list[dict]:
@@ -84,7 +79,7 @@ def vacancy_new(request, pk: int):
     except ValueError:
         messages.error(request, _("Units must be a whole number."))
     except ReferralInvalid as invalid:
-        _errors_to_messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("program-detail", pk=program.pk)
 
 
@@ -101,7 +96,7 @@ def vacancy_pull_view(request, pk: int):
     except ValueError:
         messages.error(request, _("Choose how many to pull (1 to 5)."))
     except ReferralInvalid as invalid:
-        _errors_to_messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("program-detail", pk=vacancy.program_id)
 
 
@@ -121,7 +116,7 @@ def referral_decision(request, pk: int):
                         reason=request.POST.get("reason", ""), justification=request.POST.get("justification", ""))
         messages.success(request, _("Decision recorded for %(label)s.") % {"label": referral.entry.label})
     except ReferralInvalid as invalid:
-        _errors_to_messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("program-detail", pk=referral.program_id)
 
 
@@ -148,7 +143,7 @@ def shelter_referral_status(request, pk: int):
                                     reason=request.POST.get("reason", ""))
         messages.success(request, _("Status saved."))
     except ReferralInvalid as invalid:
-        _errors_to_messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("shelter-detail", pk=referral.shelter_id)
 
 
@@ -160,7 +155,7 @@ def shelter_walk_in(request, pk: int):
         shelter_walk_in_record(shelter=shelter, name=request.POST.get("name", ""), note=request.POST.get("note", ""), actor=request.user)
         messages.success(request, _("Walk-in recorded. %(prompt)s") % {"prompt": policy.CALL_CE_PROMPT})
     except ReferralInvalid as invalid:
-        _errors_to_messages(request, invalid.errors)
+        errors_to_messages(request, invalid.errors)
     return redirect("shelter-detail", pk=shelter.pk)
 
 

@@ -1,7 +1,7 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast hashing."""
 
 from .base import *  # noqa: F403
-from .base import database_from_env, env
+from .base import database_from_env
 
 CES_ENVIRONMENT = "test"
 DEBUG = False

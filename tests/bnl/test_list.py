@@ -12,7 +12,6 @@ from bnl.policy import bnl_ordered
 from bnl.services import (
     JUSTIFICATION_REQUIRED,
     BnlInvalid,
-    bnl_case_management_set,
     bnl_entry_status_set,
     bnl_place_deidentified_on_coc_list,
 )
@@ -22,7 +21,6 @@ from intake.tasks import assessment_pdf_render
 from tests.factories import (
     AgencyFactory,
     BnlEntryFactory,
-    ClientFactory,
     ProgramFactory,
     UserFactory,
     call_agent,

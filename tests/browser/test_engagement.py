@@ -6,18 +6,10 @@ from playwright.sync_api import Page, expect
 from ces import roles
 from engagement.models import EngagementCase
 from engagement.services import attempt_record, engagement_open
-from tests.factories import DEFAULT_PASSWORD, AgencyFactory, ClientFactory, ProgramFactory, UserFactory
+from tests.browser.conftest import log_in
+from tests.factories import AgencyFactory, ClientFactory, ProgramFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
 
 
 def test_worker_logs_an_attempt_and_a_supervisor_signs_step_1(live_server, page: Page, screenshot_dir):

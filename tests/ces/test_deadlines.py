@@ -10,7 +10,7 @@ from django.utils import timezone
 from ces.deadlines import deadline_cancel, deadline_kind, deadline_kind_unregister, deadline_schedule, deadlines_sweep
 from ces.models import Deadline, Notification
 from ces.notifications import notification_send, notifications_deliver
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import UserFactory
 
 KIND = "tests.notify_owner"
 

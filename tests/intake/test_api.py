@@ -1,7 +1,6 @@
 """POST /api/v1/intakes/ and the duplicate check, exactly as api.md."""
 
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bnl.models import BnlEntry
