@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ces.audit import access_log_record, history_save
-from ces.models import AccessLog, Agency, Client, ConsentRecord, Program, User
+from ces.models import AccessLog, Agency, Client, ClientNote, ConsentRecord, Program, User
 
 CONSENT_FIELD_BY_KIND = {
     ConsentRecord.Kind.HMIS_ROI: "hmis_consent",
@@ -91,3 +91,8 @@ def program_save(*, program: Program, actor: User, reason: str = "", **fields) -
     for name, value in fields.items():
         setattr(program, name, value)
     return history_save(program, actor=actor, reason=reason)
+
+
+def client_note_add(*, client: Client, actor: User, topic: str, text: str) -> ClientNote:
+    """A note on the client's CE enrollment, with its history attributed to `actor`."""
+    return history_save(ClientNote(client=client, author=actor, topic=topic, text=text), actor=actor, validate=False)

@@ -20,7 +20,8 @@ from ces import roles
 from ces.audit import history_save
 from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadline_schedule
-from ces.models import Client, ClientDocument, ClientNote, Program, User
+from ces.models import Client, ClientDocument, Program, User
+from ces.services import client_note_add
 from ces.notifications import notification_send
 from engagement import policy
 from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep
@@ -92,7 +93,7 @@ def engagement_open(*, client: Client, program: Program, worker: User, actor: Us
         from engagement.disengagement import inactivity_timer_start
 
         inactivity_timer_start(case)
-    ClientNote.objects.create(client=client, author=actor, topic="engagement",
+    client_note_add(client=client, actor=actor, topic="engagement",
                               text=f"Engagement opened for {program.name} ({case.get_kind_display()}); worker {worker.username}.")
     return case
 
@@ -227,7 +228,7 @@ def letter_send(*, case: EngagementCase, channel: str, actor: User) -> Letter:
     close_on = add_business_days(timezone.localtime(letter.sent_at).date(), policy.CLOSE_AFTER_LETTER_DAYS)
     deadline_schedule(kind=CLOSE_KIND, subject=case, due_at=_start_of(close_on))
     if case.referral_id:
-        ClientNote.objects.create(client=case.client, author=actor, topic="engagement",
+        client_note_add(client=case.client, actor=actor, topic="engagement",
                                   text="No-contact letter sent; the referral source is notified.")
     return letter
 
@@ -275,7 +276,7 @@ def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> boo
         entry.status = BnlEntry.Status.INACTIVE
         entry.status_reason = "engagement file closed: no contact"
         history_save(entry, actor=actor, reason="file closed: no contact (engagement)", validate=False)
-    ClientNote.objects.create(client=case.client, author=actor, topic="CE event",
+    client_note_add(client=case.client, actor=actor, topic="CE event",
                               text=f"File closed for {case.program.name}: no contact (closure reason no_contact).")
     notification_send(recipient=case.worker, subject=f"File closed: {case.client.label} (no contact)", link=f"/engagement/{case.pk}/")
     return True

@@ -14,7 +14,8 @@ from ces import roles
 from ces.audit import history_save
 from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadline_schedule
-from ces.models import Client, ClientNote, User
+from ces.models import Client, User
+from ces.services import client_note_add
 from ces.notifications import notification_send
 from reassignment import policy
 from reassignment.models import CaseAssignment, ReassignmentRequest, ReassignmentStep
@@ -59,7 +60,7 @@ def _fail(field: str, message: str):
 
 
 def _note(client: Client, actor: User, text: str, topic: str = "reassignment") -> None:
-    history_save(ClientNote(client=client, author=actor, topic=topic, text=text), actor=actor, validate=False)
+    client_note_add(client=client, actor=actor, topic=topic, text=text)
 
 
 def _is_worker(user: User | None) -> bool:

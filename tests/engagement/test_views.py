@@ -57,3 +57,9 @@ def test_staff_meeting_report_screen_and_pdf(client, case):
     assert client.get(reverse("engagement-staff-meeting")).status_code == 200
     pdf = client.get(reverse("engagement-staff-meeting"), {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+
+
+def test_enrollment_notes_carry_who_wrote_them(case):
+    note = case.client.notes.get(topic="engagement")
+    assert note.author == case.worker
+    assert note.history.first().history_user == case.worker
