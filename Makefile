@@ -1,6 +1,9 @@
 # The two commands of the README:
-#   make run    set up and start web + worker + beat with demo data (http://127.0.0.1:8000)
-#   make test   run the whole test suite against real PostgreSQL and Redis
+#   make run    set up and start web + worker + beat with demo data (http://127.0.0.1:8000):
+#               migrates as the database owner, runs `db_roles`, then runs everything as the
+#               app role ces_app, which cannot alter or erase audit rows (docs/operations.md)
+#   make test   run the whole test suite against real PostgreSQL and Redis (as the owner;
+#               tests/ces/test_db_roles.py creates ces_app in the test database and acts as it)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

@@ -1,10 +1,12 @@
 """Benchmarks of the By-Name List and the pull (issue: BNL and referrals). Run by `make bench`."""
 
+import multiprocessing
 import random
 import statistics
 import time
 from datetime import timedelta
 
+from django.contrib.auth.models import Group
 from django.db import connection, connections, reset_queries, transaction
 from django.test import Client as PageClient
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bnl.models import BnlEntry
+from ces import roles
 from ces.models import Agency, Client, Program, User
+from referrals.services import vacancy_create, vacancy_pull
 
 
 def _pct(samples: list[float]) -> dict:
@@ -98,10 +102,6 @@ def bench_list(*, user: User, program: Program, samples: int = 100) -> dict:
 def _pull_worker(program_id: int, staff_id: int, rounds: int, barrier, results) -> None:
     """One program in its own process (like its own web worker): `rounds` pulls, each
     started at the same instant as the other programs' (barrier)."""
-    from django.db import connections
-
-    from referrals.services import vacancy_create, vacancy_pull
-
     connections.close_all()  # never share the parent's connection
     program = Program.objects.select_related("agency").get(pk=program_id)
     staff = User.objects.get(pk=staff_id)
@@ -119,8 +119,6 @@ def _pull_worker(program_id: int, staff_id: int, rounds: int, barrier, results) 
 
 def bench_single_pulls(*, samples: int = 40) -> dict:
     """The same pull with nobody else pulling, for comparison."""
-    from referrals.services import vacancy_create, vacancy_pull
-
     staff = User.objects.get(username="bench_program_staff")
     program = Program.objects.get(name="Bench RRH 0")
     times = []
@@ -134,12 +132,6 @@ def bench_single_pulls(*, samples: int = 40) -> dict:
 
 def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
     """20 programs pulling at the same instant, each from its own process and connection."""
-    import multiprocessing
-
-    from django.contrib.auth.models import Group
-
-    from ces import roles
-
     agency, _ = Agency.objects.get_or_create(initials="BENCH", defaults={"name": "Bench Housing", "kind": "housing"})
     staff, _ = User.objects.get_or_create(username="bench_program_staff", defaults={"agency": agency})
     staff.groups.set([Group.objects.get(name=roles.PROGRAM_STAFF)])

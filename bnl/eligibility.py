@@ -5,7 +5,6 @@ pulling) and the rule-by-rule explanation ("why not eligible"), so the two
 cannot disagree.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -122,10 +121,6 @@ def eligibility_explain(program: Program, entry: BnlEntry) -> list[RuleResult]:
 
 def is_eligible(program: Program, entry: BnlEntry) -> bool:
     return all(result.passed for result in eligibility_explain(program, entry))
-
-
-def eligible_program_ids(entry: BnlEntry, programs: Iterable[Program]) -> list[int]:
-    return [program.pk for program in programs if is_eligible(program, entry)]
 
 
 def list_scope_q(program: Program) -> Q:

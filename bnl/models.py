@@ -22,6 +22,8 @@ class BnlEntry(models.Model):
         EXITED = "exited", _("Exited")
 
     OPEN_STATUSES = (Status.ACTIVE, Status.ON_REFERRAL, Status.INACTIVE)
+    # What CoC staff may set by hand: `on_referral` only ever comes from a pull.
+    MANUAL_STATUSES = (Status.ACTIVE, Status.INACTIVE, Status.HOUSED, Status.EXITED)
 
     list_owner = models.ForeignKey(
         "ces.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="own_list_entries",
@@ -117,6 +119,9 @@ class CaseManagementPoint(models.Model):
         ordering = ["item"]
         constraints = [models.UniqueConstraint(fields=["entry", "item"], name="cm_point_once_per_item")]
 
+    def __str__(self) -> str:
+        return f"case-management item {self.item} of entry #{self.entry_id}"
+
 
 class PositionSnapshot(models.Model):
     """Where an entry stood on the CoC list at a moment (its rank among active entries).
@@ -134,3 +139,6 @@ class PositionSnapshot(models.Model):
     class Meta:
         ordering = ["entry", "-at"]
         indexes = [models.Index(fields=["entry", "-at"], name="position_entry_at_idx")]
+
+    def __str__(self) -> str:
+        return f"entry #{self.entry_id}: rank {self.rank} of {self.active_total} at {self.at:%Y-%m-%d %H:%M}"

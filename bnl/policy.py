@@ -1,6 +1,7 @@
 """The By-Name List's rules as named policy (bnl-and-referrals.md): change them here only."""
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 # "Order: Vulnerability Score descending, then length of time homeless descending
 # (longer first), then the date the person was first placed on the list (earlier
@@ -19,16 +20,24 @@ MAX_OPEN_REFERRALS_PER_VACANCY = 5
 # Case Management Entry: three items, one point each, each with a written justification.
 CASE_MANAGEMENT_ITEMS = (1, 2, 3)
 
-# Why a CoC staff member may exit an entry (other than housed).
+# "exited (other reasons: moved away, deceased, self-resolved, with a reason)": why a CoC
+# staff member may exit an entry (other than housed). "other" needs the reason written out.
 EXIT_REASONS = [
-    ("moved_away", "Moved away"),
-    ("deceased", "Deceased"),
-    ("self_resolved", "Self-resolved"),
-    ("duplicate", "Duplicate entry"),
-    ("other", "Other (explain)"),
+    ("moved_away", _("Moved away")),
+    ("deceased", _("Deceased")),
+    ("self_resolved", _("Self-resolved")),
+    ("duplicate", _("Duplicate entry")),
+    ("other", _("Other (explain)")),
 ]
+EXIT_REASON_CODES = [code for code, _label in EXIT_REASONS]
+EXIT_REASON_EXPLAINED = "other"
+
+# "the list can be filtered ... by flags (chronic, veteran, youth, family, DV)"
+FLAG_FILTERS = ("chronic", "veteran", "youth", "family", "dv")
 
 BNL_PAGE_SIZE = 50
+BNL_MAX_PAGE_SIZE = 200
+BNL_MAX_PAGE = 1_000_000
 
 
 def bnl_ordered(queryset):

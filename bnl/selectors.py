@@ -1,36 +1,95 @@
-"""Reads of the By-Name List, scoped to the user: who sees which list, and whose personal data.
+"""Reads of the By-Name List, scoped to the user: who sees which list, whose personal data, and
+who may do what to an entry (the predicates the services call).
 
 Everyone who may see the BNL sees score, flags, eligibility, county, dates and
 status; personal data only where ces.access allows (annotated `pii_visible`).
-A VSP's own list is visible only to that VSP.
+What stands behind a person's score (the VAT answers, the case-management
+justifications, the reasons in the entry's history) is personal too: only
+those who may see the person see it. A VSP's own list is visible only to that VSP.
 """
+
+from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 
-from bnl.eligibility import eligible_q, list_scope_q
+from bnl.eligibility import eligible_q, is_eligible, list_scope_q
 from bnl.models import BnlEntry
-from bnl.policy import bnl_ordered
+from bnl.policy import CASE_MANAGEMENT_ITEMS, FLAG_FILTERS, bnl_ordered
 from ces import roles
-from ces.access import client_visibility_q
+from ces.access import client_is_visible_to, client_visibility_q
 from ces.models import Program, User
+from intake.pdf import VAT_ROWS
 
-FLAG_FILTERS = ("chronic", "veteran", "youth", "family", "dv")
+# What everyone who sees the list may see change in an entry's history.
+LIST_FIELDS = frozenset({
+    "status", "score", "subtotal", "length_of_time_homeless_days", "county", "placed_on_list_at", "household_size",
+    *FLAG_FILTERS, "dv_survivor", "disability", "sex_offender",
+})
+
+
+# --- who may see and do what ----------------------------------------------------
 
 
 def may_see_bnl(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.agency_id is not None and user.has_perm("bnl.view_bnlentry")
 
 
+def bnl_access_require(user: User) -> None:
+    """The list's screens: 404 for anyone who may not see the list at all."""
+    if not may_see_bnl(user):
+        raise Http404("No such page.")
+
+
+def may_manage_bnl(user: User) -> bool:
+    """CoC staff's status corrections and exits."""
+    return user.is_authenticated and user.is_active and user.has_perm("bnl.manage_bnl")
+
+
 def own_vsp_list_owner(user: User):
     """The VSP whose own list this user keeps, if any."""
-    if user.agency_id and user.agency.is_vsp and user.has_role(roles.VSP_ADVOCATE):
+    if user.is_authenticated and user.agency_id and user.agency.is_vsp and user.has_role(roles.VSP_ADVOCATE):
         return user.agency
     return None
 
 
+def bnl_entry_person_visible(*, user: User, entry: BnlEntry) -> bool:
+    """Whether `user` may see the person behind an entry: their name and DOB, and what stands
+    behind their score. For a de-identified entry: the VSP that placed it, which keeps the person."""
+    if entry.client_id is None:
+        return user.is_authenticated and user.agency_id is not None and entry.vsp_id == user.agency_id
+    return client_is_visible_to(user=user, client=entry.client)
+
+
+def may_manage_case(user: User, entry: BnlEntry) -> bool:
+    """Case-management points: a case manager (case worker, supervisor, program staff) who may see the person."""
+    if not user.is_authenticated or not user.has_perm("bnl.add_casemanagementpoint"):
+        return False
+    return bnl_entry_person_visible(user=user, entry=entry)
+
+
+def may_place_on_coc_list(user: User, entry: BnlEntry) -> bool:
+    """Only the VSP's advocates place an entry of their own list on the CoC list, once."""
+    owner = own_vsp_list_owner(user)
+    return (
+        owner is not None
+        and entry.list_owner_id == owner.pk
+        and not BnlEntry.objects.filter(source_entry=entry).exists()
+    )
+
+
+# --- the list -----------------------------------------------------------------------
+
+
 def housing_programs() -> list[Program]:
     return list(Program.objects.filter(is_active=True, type__in=Program.HOUSING_TYPES).select_related("agency").order_by("name"))
+
+
+def _with_person_visibility(entries: QuerySet[BnlEntry], user: User) -> QuerySet[BnlEntry]:
+    return entries.select_related("client__holding_agency", "vsp").annotate(
+        pii_visible=Case(When(client_visibility_q(user, prefix="client__"), then=Value(True)), default=Value(False),
+                         output_field=BooleanField())
+    )
 
 
 def bnl_entries_for(
@@ -40,9 +99,9 @@ def bnl_entries_for(
     program: Program | None = None,
     status: str | None = None,
     county: str | None = None,
-    flags: dict[str, bool] | None = None,
+    flags: dict[str, bool | None] | None = None,
 ) -> QuerySet[BnlEntry]:
-    """The list as `user` may see it, filtered, in the list's order."""
+    """The list as `user` may see it, filtered (bnl.inputs.BnlFilter), in the list's order."""
     if not may_see_bnl(user):
         return BnlEntry.objects.none()
     entries = BnlEntry.objects.all()
@@ -66,11 +125,18 @@ def bnl_entries_for(
     for flag, wanted in (flags or {}).items():
         if flag in FLAG_FILTERS and wanted is not None:
             entries = entries.filter(**{flag: wanted})
-    entries = entries.select_related("client__holding_agency", "vsp").annotate(
-        pii_visible=Case(When(client_visibility_q(user, prefix="client__"), then=Value(True)), default=Value(False),
-                         output_field=BooleanField())
-    )
-    return bnl_ordered(entries)
+    return bnl_ordered(_with_person_visibility(entries, user))
+
+
+def bnl_entries_ranked(entries: Iterable[BnlEntry], *, offset: int | None, programs: list[Program]) -> list[BnlEntry]:
+    """Entries of one page with their `rank` in the filtered list (None outside a list) and the
+    housing programs each is eligible for (`eligible_programs`)."""
+    ranked = []
+    for index, entry in enumerate(entries):
+        entry.rank = None if offset is None else offset + index + 1
+        entry.eligible_programs = [program for program in programs if is_eligible(program, entry)]
+        ranked.append(entry)
+    return ranked
 
 
 def bnl_entry_get_for_user(*, user: User, pk: int) -> BnlEntry:
@@ -81,16 +147,15 @@ def bnl_entry_get_for_user(*, user: User, pk: int) -> BnlEntry:
     owner = own_vsp_list_owner(user)
     if owner is not None:
         scope |= Q(list_owner=owner)
-    try:
-        return (
-            BnlEntry.objects.filter(scope)
-            .select_related("client__holding_agency", "vsp", "assessment", "list_owner")
-            .annotate(pii_visible=Case(When(client_visibility_q(user, prefix="client__"), then=Value(True)),
-                                       default=Value(False), output_field=BooleanField()))
-            .get(pk=pk)
-        )
-    except (BnlEntry.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such entry.") from None
+    entry = (
+        _with_person_visibility(BnlEntry.objects.filter(scope), user)
+        .select_related("assessment", "list_owner")
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
 
 
 def bnl_rank_of(entry: BnlEntry) -> tuple[int, int]:
@@ -105,3 +170,41 @@ def bnl_rank_of(entry: BnlEntry) -> tuple[int, int]:
             placed_on_list_at=entry.placed_on_list_at, pk__lt=entry.pk)
     )
     return same_list.filter(before).exclude(pk=entry.pk).count() + 1, same_list.count()
+
+
+# --- one entry, as this user may see it --------------------------------------------
+
+
+def bnl_score_breakdown_for(*, user: User, entry: BnlEntry) -> list[dict] | None:
+    """The VAT indicators behind the score (health, DV, ...), for those who may see the person;
+    None for everyone else (they see the score and the flags)."""
+    if entry.assessment_id is None or not bnl_entry_person_visible(user=user, entry=entry):
+        return None
+    indicators = entry.assessment.indicators or {}
+    return [{"code": code, "wording": wording, "points": indicators.get(code, 0)} for code, wording in VAT_ROWS]
+
+
+def bnl_case_management_items_for(*, user: User, entry: BnlEntry) -> list[dict]:
+    """Each Case Management Entry item: given or not, and (for those who may see the person) why."""
+    private = bnl_entry_person_visible(user=user, entry=entry)
+    given = {point.item: point for point in entry.case_management_points.select_related("added_by")}
+    return [{"item": item, "given": item in given, "point": given.get(item) if private else None}
+            for item in CASE_MANAGEMENT_ITEMS]
+
+
+def bnl_entry_history_for(*, user: User, entry: BnlEntry) -> list[dict]:
+    """The entry's history, newest first. The reasons (which quote justifications) and changes of
+    fields outside the list's own (the person's record, free-text status reasons) only for those
+    who may see the person."""
+    private = bnl_entry_person_visible(user=user, entry=entry)
+    records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            for change in record.diff_against(previous).changes:
+                if change.field != "updated_at" and (private or change.field in LIST_FIELDS):
+                    changes.append(f"{change.field}: {change.old} → {change.new}")
+        rows.append({"record": record, "reason": record.history_change_reason if private else "", "changes": changes})
+        previous = record
+    return list(reversed(rows))

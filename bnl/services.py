@@ -1,29 +1,43 @@
-"""Writes on the By-Name List. Every change keeps its history (who, when, why)."""
+"""Writes on the By-Name List. Every change keeps its history (who, when, why).
+
+Each service checks who may do it (bnl.selectors' predicates), so the screen
+and the API get the same answer; refusals are ces.errors (Invalid 400,
+Forbidden 403). Messages are lazy translations (bnl/locale).
+"""
+
+import re
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bnl import policy
 from bnl.models import BnlEntry, CaseManagementPoint, PositionSnapshot
-from ces.audit import history_save
-from ces.models import Client, User
+from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_list_owner
+from ces.audit import access_log_record, history_save
+from ces.errors import NON_FIELD, Forbidden, Invalid
+from ces.models import AccessLog, Client, User
 
-JUSTIFICATION_REQUIRED = "Write why this point is added: case-management points need a justification."
-ITEM_UNKNOWN = "The case-management item is 1, 2 or 3."
-POINTS_UNKNOWN = "Points are 1 (add the item) or 0 (remove it)."
-ALREADY_GIVEN = "This item is already given; remove it first to change its justification."
-NOT_GIVEN = "This item is not given, so there is nothing to remove."
-STATUS_NOT_ALLOWED = "That status cannot be set here."
-EXIT_REASON_REQUIRED = "Choose why the person leaves the list."
-NOT_ON_VSP_LIST = "Only entries on your own VSP list can be placed on the CoC list."
-VSP_NUMBER_REQUIRED = "Give the VSP's internal client number (letters and digits, no names)."
-ALREADY_ON_COC_LIST = "This person already has an entry on the CoC list."
+JUSTIFICATION_REQUIRED = _("Write why this point is added: case-management points need a justification.")
+ITEM_UNKNOWN = _("The case-management item is 1, 2 or 3.")
+POINTS_UNKNOWN = _("Points are 1 (add the item) or 0 (remove it).")
+ALREADY_GIVEN = _("This item is already given; remove it first to change its justification.")
+NOT_GIVEN = _("This item is not given, so there is nothing to remove.")
+NOT_A_CASE_MANAGER = _("Only a case manager who may see this person can change case-management points.")
+STATUS_NOT_ALLOWED = _("That status cannot be set here.")
+ON_REFERRAL_LOCKED = _("This person is on a referral: the program's decision changes the status.")
+EXIT_REASON_REQUIRED = _("Choose why the person leaves the list.")
+EXIT_REASON_EXPLAIN = _("Explain the reason for leaving the list.")
+NOT_LIST_MANAGER = _("Only CoC staff correct statuses on the By-Name List.")
+NOT_ON_VSP_LIST = _("Only entries on your own VSP list can be placed on the CoC list.")
+NOT_YOUR_VSP_LIST = _("Only the advocates of the VSP that keeps this list can place its entries on the CoC list.")
+VSP_NUMBER_REQUIRED = _("Give the VSP's internal client number (letters A-Z, digits and dashes, no names).")
+ALREADY_ON_COC_LIST = _("This person already has an entry on the CoC list.")
+PLACEMENT_NOT_HOUSED = _("Only a housed person's placement can fail.")
 
-
-class BnlInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+# The VSP's internal client number: what the CoC may store instead of a name.
+VSP_CLIENT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
 
 
 def _entry_values_from(assessment) -> dict:
@@ -54,7 +68,7 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     stay with the entry. A client held by a VSP goes on that VSP's own list.
     The client row is locked so two intakes cannot both create an entry.
     """
-    client = Client.objects.select_for_update().select_related("holding_agency").get(pk=assessment.client_id)
+    client = Client.objects.select_for_update(of=("self",)).select_related("holding_agency").get(pk=assessment.client_id)
     entry = BnlEntry.objects.filter(client=client, status__in=BnlEntry.OPEN_STATUSES).first()
     values = _entry_values_from(assessment)
     if entry is None:
@@ -92,7 +106,7 @@ def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerende
         assessment.total = assessment.subtotal + points
         history_save(assessment, actor=actor, reason=reason)
         if rerender:
-            from intake.services import assessment_pdf_schedule
+            from intake.services import assessment_pdf_schedule  # noqa: PLC0415  (intake.services imports this module)
 
             assessment_pdf_schedule(assessment=assessment)
 
@@ -109,28 +123,35 @@ def _sync_deidentified_copy(entry: BnlEntry, *, actor: User, reason: str) -> Non
 
 
 @transaction.atomic
-def bnl_case_management_set(*, entry: BnlEntry, item: int, points: int, justification: str, actor: User) -> BnlEntry:
-    """Add (points=1, with a justification) or remove (points=0) one Case Management Entry item."""
-    errors: dict[str, list[str]] = {}
+def bnl_case_management_set(*, entry: BnlEntry, item: int, points: int, actor: User, justification: str = "") -> BnlEntry:
+    """Add (points=1, with a justification) or remove (points=0) one Case Management Entry item.
+
+    Who: a case manager who may see the person (bnl.selectors.may_manage_case).
+    """
+    entry = BnlEntry.objects.select_for_update(of=("self",)).select_related("client__holding_agency").get(pk=entry.pk)
+    if not may_manage_case(actor, entry):
+        raise Forbidden(NOT_A_CASE_MANAGER)
+    justification = (justification or "").strip()
+    errors: dict = {}
     if item not in policy.CASE_MANAGEMENT_ITEMS:
         errors["item"] = [ITEM_UNKNOWN]
     if points not in (0, 1):
         errors["points"] = [POINTS_UNKNOWN]
-    if points == 1 and not (justification or "").strip():
+    if points == 1 and not justification:
         errors["justification"] = [JUSTIFICATION_REQUIRED]
     if errors:
-        raise BnlInvalid(errors)
-    entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
+        raise Invalid(errors)
     existing = entry.case_management_points.filter(item=item).first()
     if points == 1:
         if existing is not None:
-            raise BnlInvalid({"item": [ALREADY_GIVEN]})
-        history_save(CaseManagementPoint(entry=entry, item=item, justification=justification.strip(), added_by=actor),
+            raise Invalid({"item": [ALREADY_GIVEN]})
+        history_save(CaseManagementPoint(entry=entry, item=item, justification=justification, added_by=actor),
                      actor=actor, reason="case-management point added")
-        reason = f"case-management item {item} added: {justification.strip()}"
+        # The justification stays on the point's own row: the entry's history is read more widely.
+        reason = f"case-management item {item} added"
     else:
         if existing is None:
-            raise BnlInvalid({"item": [NOT_GIVEN]})
+            raise Invalid({"item": [NOT_GIVEN]})
         existing._history_user = actor
         existing._change_reason = "case-management point removed"
         existing.delete()
@@ -143,20 +164,29 @@ def bnl_case_management_set(*, entry: BnlEntry, item: int, points: int, justific
     return entry
 
 
-MANUAL_STATUSES = (BnlEntry.Status.ACTIVE, BnlEntry.Status.INACTIVE, BnlEntry.Status.HOUSED, BnlEntry.Status.EXITED)
-
-
 @transaction.atomic
-def bnl_entry_status_set(*, entry: BnlEntry, status: str, actor: User, reason: str = "") -> BnlEntry:
-    """CoC staff's corrections and exits. `on_referral` is only ever set by a pull."""
+def bnl_entry_status_set(*, entry: BnlEntry, status: str, actor: User, exit_reason: str = "", reason: str = "") -> BnlEntry:
+    """CoC staff's corrections and exits. `on_referral` is only ever set by a pull; an exit names
+    its reason from the list (bnl.policy.EXIT_REASONS), "other" with the reason written out."""
+    if not may_manage_bnl(actor):
+        raise Forbidden(NOT_LIST_MANAGER)
     entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
-    if status not in MANUAL_STATUSES or entry.status == BnlEntry.Status.ON_REFERRAL:
-        raise BnlInvalid({"status": [STATUS_NOT_ALLOWED]})
-    if status == BnlEntry.Status.EXITED and not reason.strip():
-        raise BnlInvalid({"reason": [EXIT_REASON_REQUIRED]})
+    reason = (reason or "").strip()
+    if status not in BnlEntry.MANUAL_STATUSES:
+        raise Invalid({"status": [STATUS_NOT_ALLOWED]})
+    if entry.status == BnlEntry.Status.ON_REFERRAL:
+        raise Invalid({"status": [ON_REFERRAL_LOCKED]})
+    if status == BnlEntry.Status.EXITED:
+        if exit_reason not in policy.EXIT_REASON_CODES:
+            raise Invalid({"exit_reason": [EXIT_REASON_REQUIRED]})
+        if exit_reason == policy.EXIT_REASON_EXPLAINED and not reason:
+            raise Invalid({"reason": [EXIT_REASON_EXPLAIN]})
+        status_reason = f"{exit_reason}: {reason}" if reason else exit_reason
+    else:
+        status_reason = reason
     entry.status = status
-    entry.status_reason = reason.strip()
-    history_save(entry, actor=actor, reason=f"status set to {status}" + (f": {reason.strip()}" if reason.strip() else ""))
+    entry.status_reason = status_reason
+    history_save(entry, actor=actor, reason=f"status set to {status}" + (f": {status_reason}" if status_reason else ""))
     position_record(entry)
     return entry
 
@@ -164,13 +194,17 @@ def bnl_entry_status_set(*, entry: BnlEntry, status: str, actor: User, reason: s
 @transaction.atomic
 def bnl_place_deidentified_on_coc_list(*, source: BnlEntry, vsp_client_number: str, actor: User) -> BnlEntry:
     """DV parallel process: a VSP puts its client on the CoC list with no personal data."""
+    source = BnlEntry.objects.select_for_update().get(pk=source.pk)
     number = (vsp_client_number or "").strip()
-    if source.list_owner_id is None or source.list_owner_id != actor.agency_id:
-        raise BnlInvalid({"non_field_errors": [NOT_ON_VSP_LIST]})
-    if not number or not number.replace("-", "").isalnum() or len(number) > 30:
-        raise BnlInvalid({"vsp_client_number": [VSP_NUMBER_REQUIRED]})
+    if source.list_owner_id is None:
+        raise Invalid({NON_FIELD: [NOT_ON_VSP_LIST]})
+    owner = own_vsp_list_owner(actor)
+    if owner is None or owner.pk != source.list_owner_id:
+        raise Forbidden(NOT_YOUR_VSP_LIST)
+    if not VSP_CLIENT_NUMBER.match(number):
+        raise Invalid({"vsp_client_number": [VSP_NUMBER_REQUIRED]})
     if BnlEntry.objects.filter(source_entry=source).exists():
-        raise BnlInvalid({"non_field_errors": [ALREADY_ON_COC_LIST]})
+        raise Invalid({NON_FIELD: [ALREADY_ON_COC_LIST]})
     copy = BnlEntry(
         list_owner=None, client=None, assessment=None, vsp=source.list_owner, vsp_client_number=number,
         source_entry=source, status=source.status if source.status != BnlEntry.Status.ON_REFERRAL else BnlEntry.Status.ACTIVE,
@@ -189,7 +223,7 @@ def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") ->
     """An RRH case manager records that the placement failed: back to active, same score."""
     entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != BnlEntry.Status.HOUSED:
-        raise BnlInvalid({"status": ["Only a housed person's placement can fail."]})
+        raise Invalid({"status": [PLACEMENT_NOT_HOUSED]})
     entry.status = BnlEntry.Status.ACTIVE
     entry.status_reason = ""
     history_save(entry, actor=actor, reason="RRH placement failed" + (f": {note}" if note else ""))
@@ -198,9 +232,34 @@ def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") ->
 
 
 def position_record(entry: BnlEntry) -> PositionSnapshot:
-    from bnl.selectors import bnl_rank_of
-
     rank, total = bnl_rank_of(entry)
     return PositionSnapshot.objects.create(entry=entry, at=timezone.now(), rank=rank, active_total=total,
                                            status=entry.status, score=entry.score)
 
+
+
+def bnl_read_record(*, user: User, request: HttpRequest, entries: list[BnlEntry], action: str) -> AccessLog | None:
+    """Exactly one access-log row for a read of the list that showed anyone's personal data
+    (none when it showed only labels). One entry: the person is named; a page: their ids."""
+    shown = [entry for entry in entries if entry.client_id is not None and getattr(entry, "pii_visible", False)]
+    if not shown:
+        return None
+    if len(entries) == 1 and action != AccessLog.Action.VIEW_LIST:
+        entry = shown[0]
+        return access_log_record(user=user, action=action, request=request, client=entry.client, obj=entry)
+    ids = ", ".join(str(entry.client_id) for entry in shown)
+    detail = f"BNL: {len(entries)} entries shown, personal data of clients {ids}"
+    return access_log_record(user=user, action=action, request=request, detail=detail[:497] + "..." if len(detail) > 500 else detail)
+
+
+def bnl_export_record(*, user: User, request: HttpRequest, filters: dict) -> AccessLog:
+    """The CSV export's access-log row. Its detail names the filter as declared (bnl.inputs.BnlFilter),
+    never what else the query string held."""
+    parts = [f"{name}={filters[name]}" for name in ("status", "county") if filters.get(name)]
+    if filters.get("program") is not None:
+        parts.append(f"program={filters['program'].pk}")
+    parts += [f"{flag}={str(wanted).lower()}" for flag, wanted in (filters.get("flags") or {}).items() if wanted is not None]
+    if filters.get("vsp_list"):
+        parts.append("list=vsp")
+    return access_log_record(user=user, action=AccessLog.Action.EXPORT, request=request,
+                             detail=f"BNL CSV {' '.join(parts) or 'all open entries'}")

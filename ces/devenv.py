@@ -7,6 +7,9 @@ answers (the `ces` database is created if missing); else an embedded
 cluster under var/postgres started from the installed PostgreSQL binaries
 (initdb/pg_ctl, run as the `postgres` user when we are root) on a unix
 socket. No PostgreSQL binaries at all: stop and name the package.
+`run` migrates as that (owner) role, then runs `db_roles` and starts the
+processes as the app's role `ces_app` (MIGRATION_DATABASE_URL + DATABASE_URL
+name the two explicitly); tests run as the owner.
 
 Broker: REDIS_URL if set; else Redis on 127.0.0.1:6379 if it answers; else
 (run only) Celery's filesystem transport under var/ (one machine only).
@@ -23,6 +26,12 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+import redis
+
+from ces.management.demo_network import DEFAULT_PASSWORD, USERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CES_VAR_DIR", BASE_DIR / "var"))
@@ -30,6 +39,10 @@ DB_NAME = "ces"
 TCP_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 TCP_REDIS_URL = "redis://127.0.0.1:6379/0"
 TEST_REDIS_URL = "redis://127.0.0.1:6379/1"
+# The role the app runs as (ces/management/commands/db_roles.py). A fixed password is fine on a
+# developer's machine; docker-compose and production take it from the environment.
+APP_ROLE = "ces_app"
+DEV_APP_PASSWORD = "ces-app-dev-only"
 CHROMIUM = "/usr/bin/chromium"
 NO_POSTGRES = (
     "No PostgreSQL found: nothing answers on 127.0.0.1:5432, DATABASE_URL is not set, and no "
@@ -46,8 +59,6 @@ def say(message: str) -> None:
 
 
 def _connect(conninfo: str, dbname: str = "postgres"):
-    import psycopg
-
     return psycopg.connect(conninfo, dbname=dbname, connect_timeout=3, autocommit=True)
 
 
@@ -133,13 +144,18 @@ def resolve_database() -> str:
     return url
 
 
+def as_role(url: str, user: str, password: str) -> str:
+    """`url` with another user and password (the same server, database and options)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user)}:{quote(password, safe='')}@{host}"))
+
+
 # --- Redis --------------------------------------------------------------
 
 
 def redis_answers(url: str) -> bool:
     try:
-        import redis
-
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
     except Exception:
         return False
@@ -164,7 +180,15 @@ def _manage(env: dict[str, str], *args: str) -> None:
 def run() -> None:
     env = _base_env()
     env.setdefault("DJANGO_SETTINGS_MODULE", "ces.settings.dev")
-    env["DATABASE_URL"] = resolve_database()
+    # Migrations run as the owner; everything else as the app's role, which may not alter or
+    # erase audit rows (docs/operations.md). With MIGRATION_DATABASE_URL set, that is the owner
+    # and DATABASE_URL the app (as in docker-compose); otherwise the database found is the
+    # owner's and the app logs in to it as ces_app.
+    if migration_url := env.get("MIGRATION_DATABASE_URL"):
+        owner_url, app_url = migration_url, env.get("DATABASE_URL") or as_role(migration_url, APP_ROLE, DEV_APP_PASSWORD)
+    else:
+        owner_url = resolve_database()
+        app_url = as_role(owner_url, APP_ROLE, DEV_APP_PASSWORD)
     if os.environ.get("REDIS_URL"):
         say("broker: REDIS_URL")
     elif os.environ.get("CES_BROKER") != "filesystem" and redis_answers(TCP_REDIS_URL):
@@ -176,11 +200,13 @@ def run() -> None:
             (VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         say("broker: no Redis answers; Celery uses the filesystem transport under var/celery (one machine only)")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _manage(env, "migrate", "--no-input")
+    owner_env = {**env, "DATABASE_URL": owner_url, "APP_DATABASE_URL": app_url}
+    _manage(owner_env, "migrate", "--no-input")
+    _manage(owner_env, "db_roles")
+    say(f"database roles: migrations as the owner, the app as {urlsplit(app_url).username}")
+    env["DATABASE_URL"] = app_url
     _manage(env, "seed_demo", *(["--password", env["CES_DEMO_PASSWORD"]] if env.get("CES_DEMO_PASSWORD") else []))
     port = env.setdefault("CES_PORT", "8000")
-    from ces.management.demo_network import DEFAULT_PASSWORD, USERS
-
     say("")
     say(f"The Coordinated Entry System is starting at http://127.0.0.1:{port}/")
     say(f"Demo logins: {', '.join(user[0] for user in USERS)}")

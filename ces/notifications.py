@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from ces.models import Notification, User
 
@@ -17,7 +18,10 @@ EMAIL_BATCH_SIZE = 100
 EMAIL_MAX_FAILURES = 10
 
 
-def notification_send(*, recipient: User, subject: str, body: str = "", link: str = "") -> Notification:
+def notification_send(*, recipient: User, subject: str | Promise, body: str | Promise = "", link: str = "") -> Notification:
+    """A notice in the recipient's language: pass lazy translations (format_lazy for values)."""
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        subject, body = str(subject), str(body)
     return Notification.objects.create(recipient=recipient, subject=subject[:200], body=body, link=link[:300])
 
 

@@ -53,6 +53,9 @@ _ENGAGEMENT_WORK = [
     "engagement.view_contactattempt", "engagement.add_contactattempt", "engagement.view_statusform",
     "engagement.add_statusform", "engagement.change_statusform", "engagement.view_letter", "engagement.add_letter",
 ]
+_GRIEVANCE_WORK = [f"grievances.{p}" for p in ("view_titlevicomplaint", "add_titlevicomplaint", "change_titlevicomplaint",
+                   "view_grievance", "add_grievance", "change_grievance", "view_committeemeeting", "add_committeemeeting",
+                   "view_letter", "view_outsideagency", "view_retaliationflag")]
 _INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -60,15 +63,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
     + ["intake.view_assessment"],
     SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
-    + ["ces.reveal_client_ssn", "intake.view_assessment", "intake.amend_intake", "reassignment.add_caseassignment",
+    + ["ces.reveal_client_ssn", "intake.view_intake", "intake.view_assessment", "intake.amend_intake", "reassignment.add_caseassignment",
        "reassignment.change_caseassignment"],
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
     + _REASSIGN_WORK
-    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"],
+    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"]
+    + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"],
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
     VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"],
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
-    COMMITTEE: _READ_DIRECTORY + _SEE_BNL,
+    COMMITTEE: _READ_DIRECTORY + _SEE_BNL + _GRIEVANCE_WORK,
     HMIS_ADMIN: [
         "ces.view_agency",
         "ces.add_agency",
@@ -115,13 +119,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.view_povertyguideline",
         "intake.add_povertyguideline",
         "intake.change_povertyguideline",
-        "authtoken.view_tokenproxy",
-        "authtoken.add_tokenproxy",
-        "authtoken.delete_tokenproxy",
+        # API tokens: listed by prefix and revoked; never issued for someone else (ces.admin).
+        "knox.view_authtoken",
+        "knox.delete_authtoken",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        "grievances.view_outsideagency", "grievances.add_outsideagency", "grievances.change_outsideagency",
     ],
 }
 

@@ -1,10 +1,12 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ces import health, views
+
+handler400 = "ces.web.bad_request"
+handler404 = "ces.web.page_not_found"
 
 admin.site.site_header = "CA-515 Coordinated Entry — administration"
 admin.site.site_title = "CES admin"
@@ -16,22 +18,24 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clients/", views.client_list, name="client-list"),
-    path("clients/<int:pk>/", views.client_detail, name="client-detail"),
-    path("clients/<int:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("clients/<id:pk>/", views.client_detail, name="client-detail"),
+    path("clients/<id:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),
+    path("notifications/<id:pk>/read/", views.notification_read, name="notification-read"),
     path("intake/", include("intake.urls")),
     path("bnl/", include("bnl.urls")),
     path("referrals/", include("referrals.urls")),
     path("reassignments/", include("reassignment.urls")),
     path("engagement/", include("engagement.urls")),
-    path("clients/<int:pk>/documents/<int:document_pk>/", views.client_document_download, name="client-document"),
+    path("audit/", include("audit.urls")),
+    path("reports/", include("reports.urls")),
+    path("grievances/", include("grievances.urls")),
+    path("complaints/", include("grievances.public_urls")),
+    path("clients/<id:pk>/documents/<id:document_pk>/", views.client_document_download, name="client-document"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ces.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_URL is served, in any mode (DEBUG included): stored files are people's
+# records, reached only through the logged-in, access-logged download views.

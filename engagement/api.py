@@ -1,142 +1,143 @@
-"""/api/v1/engagement-cases/ (read-only) and the actions the screens offer, as POST endpoints."""
+"""/api/v1/engagement-cases/ (read-only lists) and the actions the screens offer, as POST endpoints.
 
-from datetime import date
+Each endpoint: fetch through the access helper, bind the action's declared input
+(engagement.inputs), call one service, answer with an output serializer. Refusals are
+ces.errors, answered by ces.api.errors.
+"""
 
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ces.access import client_get_for_user
-from ces.api.errors import errors_response
-from ces.models import Program
-from engagement.disengagement import FormInvalid, status_form_countersign, status_form_file
-from engagement.models import EngagementCase, StatusForm
-from engagement.selectors import case_get_for_user, cases_visible_to
-from engagement.services import EngagementInvalid, attempt_record, current_step, engagement_open, letter_send
+from ces.audit import access_log_record
+from ces.inputs import bind
+from ces.models import AccessLog
+from engagement.disengagement import status_form_countersign, status_form_file
+from engagement.inputs import (
+    ContactAttemptInput,
+    CountersignInput,
+    EngagementCreateInput,
+    LostContactInput,
+    NoContactLetterInput,
+    ReferralLinkInput,
+    ServiceInput,
+    StatusFormInput,
+)
+from engagement.outputs import EngagementCaseOutput, FiledFormOutput
+from engagement.selectors import case_get_for_user, cases_visible_to, status_form_get
+from engagement.services import (
+    attempt_record,
+    engagement_lost_contact,
+    engagement_open,
+    engagement_referral_link,
+    letter_send,
+    service_record,
+)
+
+LIST_LIMIT = 500
 
 
-def case_json(case: EngagementCase) -> dict:
-    step = current_step(case)
-    return {
-        "id": case.pk, "client_id": case.client_id, "program_id": case.program_id, "worker_id": case.worker_id,
-        "policy": case.policy, "kind": case.kind, "status": case.status, "opened_on": case.opened_on.isoformat(),
-        "ceiling_on": case.ceiling_on.isoformat() if case.ceiling_on else None,
-        "next_step": {"number": step.number, "label": step.get_number_display(), "due_on": step.due_on.isoformat(),
-                      "not_before": step.not_before.isoformat() if step.not_before else None} if step else None,
-        "steps": [{"number": s.number, "due_on": s.due_on.isoformat(), "done_at": s.done_at.isoformat() if s.done_at else None,
-                   "cancelled": s.cancelled, "overdue": s.overdue_since is not None} for s in case.steps.order_by("due_on", "id")],
-        "attempts": [{"at": a.at.isoformat(), "channel": a.channel, "outcome": a.outcome, "by_id": a.by_id} for a in case.attempts.all()[:50]],
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None, "closure_reason": case.closure_reason,
-    }
-
-
-def _body(request) -> dict:
-    return request.data if isinstance(request.data, dict) else {}
+def _case(request, pk: int) -> Response:
+    """The case as the caller sees it now."""
+    return Response(EngagementCaseOutput(case_get_for_user(user=request.user, pk=pk)).data)
 
 
 class CaseList(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="engagement_cases_list")
+    @extend_schema(responses={200: EngagementCaseOutput(many=True)}, operation_id="engagement_cases_list")
     def get(self, request):
-        return Response([case_json(c) for c in cases_visible_to(request.user).prefetch_related("steps", "attempts")[:500]])
+        cases = cases_visible_to(request.user).prefetch_related("steps", "attempts", "services", "forms", "letters")[:LIST_LIMIT]
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW_LIST, request=request._request,
+                          detail="engagement cases (API)")
+        return Response(EngagementCaseOutput(cases, many=True).data)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT}, operation_id="engagement_cases_create")
+    @extend_schema(request=EngagementCreateInput, responses={201: EngagementCaseOutput}, operation_id="engagement_cases_create")
     def post(self, request):
-        body = _body(request)
-        client = client_get_for_user(user=request.user, pk=body.get("client_id"))
-        program = get_object_or_404(Program, pk=body.get("program_id") if str(body.get("program_id")).isdigit() else 0)
-        try:
-            case = engagement_open(client=client, program=program, worker=request.user, actor=request.user,
-                                   kind=str(body.get("kind") or EngagementCase.Kind.NEW_REFERRAL))
-        except EngagementInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response(case_json(case), status=201)
+        values = bind(EngagementCreateInput, request.data)
+        client = client_get_for_user(user=request.user, pk=values["client_id"])
+        case = engagement_open(client=client, program=values["program_id"], worker=request.user, actor=request.user,
+                               kind=values["kind"], referral=values["referral_id"])
+        return Response(EngagementCaseOutput(case).data, status=201)
 
 
 class CaseDetail(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="engagement_cases_retrieve")
+    @extend_schema(responses={200: EngagementCaseOutput}, operation_id="engagement_cases_retrieve")
     def get(self, request, pk: int):
-        return Response(case_json(case_get_for_user(user=request.user, pk=pk)))
+        case = case_get_for_user(user=request.user, pk=pk)
+        access_log_record(user=request.user, action=AccessLog.Action.API_READ, request=request._request, client=case.client, obj=case)
+        return Response(EngagementCaseOutput(case).data)
 
 
 class CaseAttempt(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}, operation_id="engagement_cases_attempt")
+    @extend_schema(request=ContactAttemptInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_attempt")
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, pk=pk)
-        body = _body(request)
-        try:
-            attempt_record(case=case, channel=str(body.get("channel") or ""), outcome=str(body.get("outcome") or ""),
-                           note=str(body.get("note") or ""), actor=request.user)
-        except EngagementInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response(case_json(case_get_for_user(user=request.user, pk=pk)))
+        attempt_record(case=case, actor=request.user, **bind(ContactAttemptInput, request.data))
+        return _case(request, pk)
+
+
+class CaseService(APIView):
+    @extend_schema(request=ServiceInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_service")
+    def post(self, request, pk: int):
+        case = case_get_for_user(user=request.user, pk=pk)
+        service_record(case=case, actor=request.user, **bind(ServiceInput, request.data))
+        return _case(request, pk)
+
+
+class CaseLostContact(APIView):
+    @extend_schema(request=LostContactInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_lost_contact")
+    def post(self, request, pk: int):
+        case = case_get_for_user(user=request.user, pk=pk)
+        bind(LostContactInput, request.data)
+        engagement_lost_contact(case=case, actor=request.user)
+        return _case(request, pk)
+
+
+class CaseReferral(APIView):
+    @extend_schema(request=ReferralLinkInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_referral")
+    def post(self, request, pk: int):
+        case = case_get_for_user(user=request.user, pk=pk)
+        values = bind(ReferralLinkInput, request.data)
+        engagement_referral_link(case=case, referral=values["referral_id"], actor=request.user)
+        return _case(request, pk)
 
 
 class CaseLetter(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}, operation_id="engagement_cases_letter")
+    @extend_schema(request=NoContactLetterInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_letter")
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, pk=pk)
-        try:
-            letter_send(case=case, channel=str(_body(request).get("channel") or "mail"), actor=request.user)
-        except EngagementInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response(case_json(case_get_for_user(user=request.user, pk=pk)))
+        letter_send(case=case, actor=request.user, **bind(NoContactLetterInput, request.data))
+        return _case(request, pk)
 
 
 class CaseForm(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT}, operation_id="engagement_cases_form")
+    @extend_schema(request=StatusFormInput, responses={201: FiledFormOutput}, operation_id="engagement_cases_form")
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, pk=pk)
-        body = _body(request)
-
-        def day(name):
-            try:
-                return date.fromisoformat(str(body.get(name)))
-            except ValueError:
-                return None
-
-        try:
-            form = status_form_file(case=case, step=int(body.get("step") or 0) if str(body.get("step")).isdigit() else 0,
-                                    status_change_date=day("status_change_date") or date.today(), requestor=str(body.get("requestor") or ""),
-                                    reason=str(body.get("reason") or ""), comments=str(body.get("comments") or ""),
-                                    team_consensus_date=day("team_consensus_date"), actor=request.user)
-        except FormInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response({"form_id": form.pk, **case_json(case_get_for_user(user=request.user, pk=pk))}, status=201)
+        form = status_form_file(case=case, actor=request.user, **bind(StatusFormInput, request.data))
+        case = case_get_for_user(user=request.user, pk=pk)
+        return Response(FiledFormOutput(case, context={"form": form}).data, status=201)
 
 
 class FormSign(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}, operation_id="engagement_cases_form_sign")
+    @extend_schema(request=CountersignInput, responses={200: EngagementCaseOutput}, operation_id="engagement_cases_form_sign")
     def post(self, request, pk: int, form_pk: int):
         case = case_get_for_user(user=request.user, pk=pk)
-        form = get_object_or_404(StatusForm, pk=form_pk, case=case)
-        try:
-            status_form_countersign(form=form, actor=request.user)
-        except FormInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response(case_json(case_get_for_user(user=request.user, pk=pk)))
+        form = status_form_get(case=case, pk=form_pk)
+        bind(CountersignInput, request.data)
+        status_form_countersign(form=form, actor=request.user)
+        return _case(request, pk)
 
 
 urlpatterns = [
     path("engagement-cases/", CaseList.as_view(), name="api-engagement-list"),
-    path("engagement-cases/<int:pk>/", CaseDetail.as_view(), name="api-engagement-detail"),
-    path("engagement-cases/<int:pk>/attempts/", CaseAttempt.as_view(), name="api-engagement-attempt"),
-    path("engagement-cases/<int:pk>/letter/", CaseLetter.as_view(), name="api-engagement-letter"),
-    path("engagement-cases/<int:pk>/forms/", CaseForm.as_view(), name="api-engagement-form"),
-    path("engagement-cases/<int:pk>/forms/<int:form_pk>/sign/", FormSign.as_view(), name="api-engagement-form-sign"),
+    path("engagement-cases/<id:pk>/", CaseDetail.as_view(), name="api-engagement-detail"),
+    path("engagement-cases/<id:pk>/attempts/", CaseAttempt.as_view(), name="api-engagement-attempt"),
+    path("engagement-cases/<id:pk>/services/", CaseService.as_view(), name="api-engagement-service"),
+    path("engagement-cases/<id:pk>/lost-contact/", CaseLostContact.as_view(), name="api-engagement-lost-contact"),
+    path("engagement-cases/<id:pk>/referral/", CaseReferral.as_view(), name="api-engagement-referral"),
+    path("engagement-cases/<id:pk>/letter/", CaseLetter.as_view(), name="api-engagement-letter"),
+    path("engagement-cases/<id:pk>/forms/", CaseForm.as_view(), name="api-engagement-form"),
+    path("engagement-cases/<id:pk>/forms/<id:form_pk>/sign/", FormSign.as_view(), name="api-engagement-form-sign"),
 ]

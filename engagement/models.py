@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from engagement import policy
+
 
 class EngagementCase(models.Model):
     """Outreach to one client for one program, under the program's engagement policy."""
@@ -37,6 +39,7 @@ class EngagementCase(models.Model):
     status = models.CharField(max_length=24, choices=Status.choices)
     opened_on = models.DateField(_("T0: assigned to a worker with capacity"))
     ceiling_on = models.DateField(_("outreach ends (existing clients)"), null=True, blank=True)
+    lost_contact_at = models.DateTimeField(_("contact lost (outreach to an existing client since)"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact or service"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=40, blank=True)
@@ -90,6 +93,28 @@ class ContactAttempt(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.outcome} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class ServiceRecord(models.Model):
+    """A service delivered to the client: like a reached contact, it resets the 30-day clock of the 30/60 protocol."""
+
+    case = models.ForeignKey(EngagementCase, on_delete=models.PROTECT, related_name="services")
+    at = models.DateTimeField(_("delivered at"))
+    kind = models.CharField(_("service"), max_length=20, choices=policy.SERVICE_KINDS)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.at:%Y-%m-%d %H:%M})"
+
 
 class OutreachStep(models.Model):
     """A step of the assertive timeline with its due date in business days."""
@@ -115,6 +140,9 @@ class OutreachStep(models.Model):
     class Meta:
         ordering = ["case", "due_on", "id"]
 
+    def __str__(self) -> str:
+        return f"Step {self.number} of case #{self.case_id}, due {self.due_on}"
+
 
 class Letter(models.Model):
     class Kind(models.TextChoices):
@@ -132,8 +160,12 @@ class Letter(models.Model):
     sent_at = models.DateTimeField()
     sent_channel = models.CharField(max_length=8, choices=Channel.choices)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer_by = models.DateField(_("the letter asks for an answer by the end of"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.kind} letter of case #{self.case_id} ({self.language})"
 
 
 class StatusForm(models.Model):
@@ -156,3 +188,6 @@ class StatusForm(models.Model):
 
     class Meta:
         ordering = ["case", "step", "id"]
+
+    def __str__(self) -> str:
+        return f"Step {self.step} form of case #{self.case_id}"

@@ -5,26 +5,53 @@ a deadline row (ces.deadlines) processed exactly once by the sweep:
 `engagement.step_overdue` (a step's due date passed), `engagement.close_file`
 (5 business days after the no-contact letter), `engagement.ceiling` (an
 existing client's outreach reached its months).
+
+Each service checks who may act and every value before its first write,
+inside one transaction; refusals are ces.errors (NotFound for a case or client
+the actor may not see, Forbidden for a case they see but may not act on,
+Invalid keyed by the input field of engagement.inputs).
 """
 
-import hashlib
 from datetime import date, datetime, time, timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from bnl.models import BnlEntry
 from ces import roles
+from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadline_schedule
-from ces.models import Client, ClientDocument, Program, User
-from ces.services import client_note_add
+from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
+from ces.models import Client, Program, User
 from ces.notifications import notification_send
+from ces.selectors import users_with_role
+from ces.services import client_note_add
 from engagement import policy
-from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep
+from engagement.disengagement import inactivity_timer_start, reengage
+from engagement.letters import letter_make
+from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep, ServiceRecord
+from engagement.selectors import (
+    case_is_open,
+    case_is_visible_to,
+    current_step,
+    is_worker,
+    letter_is_due,
+    letter_step,
+    letter_waits_until,
+    may_mark_lost_contact,
+    may_open_engagement,
+    may_work_for,
+    once_business_days_passed,
+    referral_is_linkable,
+    referral_source_recipients,
+    voicemail_allowed,
+)
+from referrals.models import Referral
 
 Step = OutreachStep.Number
 Channel = ContactAttempt.Channel
@@ -32,39 +59,50 @@ MAIN_PHONE = {Channel.PHONE, Channel.VOICEMAIL}
 SECOND_CHANNEL = {Channel.EMAIL, Channel.TEXT, Channel.ALTERNATE_PHONE}
 ROUNDS = {Step.FIRST_ROUND, Step.SECOND_ROUND, Step.FURTHER_ROUND}
 
-VOICEMAIL_NOT_CONSENTED = "The client did not consent to voicemail: do not leave a message."
-CASE_CLOSED = "This file is closed."
-ALREADY_OPEN = "This client already has an open engagement case for this program."
-NOT_A_WORKER = "Choose an active case worker or supervisor."
-NO_LETTER_DUE = "The no-contact letter is not due yet: finish the earlier steps first."
-ATTEMPT_IN_FUTURE = "An attempt cannot be in the future."
+VOICEMAIL_NOT_CONSENTED = _("The client did not consent to voicemail: do not leave a message.")
+CASE_CLOSED = _("This file is closed.")
+ALREADY_OPEN = _("This client already has an open engagement case for this program.")
+NOT_A_WORKER = _("Choose an active case worker or supervisor.")
+ONLY_WORKERS_OPEN = _("Outreach is opened by a case worker or a supervisor.")
+NOT_YOUR_WORKER = _("Outreach is opened for yourself, or by a supervisor for a worker of their agency.")
+NOT_YOUR_PROGRAM = _("Choose a program of the worker's agency.")
+KIND_UNKNOWN = _("Choose new referral or existing client who lost contact.")
+CHANNEL_UNKNOWN = _("Choose one of: {codes}.")
+NO_LETTER_DUE = _("The no-contact letter is not due yet: finish the earlier steps first.")
+LETTER_CHANNEL_UNKNOWN = _("Choose mail or email.")
+ATTEMPT_IN_FUTURE = _("An attempt cannot be in the future.")
+LETTER_WAITS_FOR_SOURCE = _("The referral source has 3–5 business days to answer after being advised: the no-contact "
+                            "letter can be sent from {day}.")
+ONLY_ENGAGED_LOSE_CONTACT = _("Only an engaged client (assertive engagement) can be marked as lost contact.")
+REFERRAL_NOT_THIS_CASE = _("Choose a referral of this client to this program.")
+ALREADY_LINKED = _("This case is already linked to a referral.")
+SERVICE_UNKNOWN = _("Choose a service from the list.")
+SERVICE_IN_FUTURE = _("A service cannot be recorded before it is delivered.")
+SERVICE_NOTE_REQUIRED = _("Say what the service was.")
 
 OVERDUE_KIND = "engagement.step_overdue"
 CLOSE_KIND = "engagement.close_file"
 CEILING_KIND = "engagement.ceiling"
 
 
-class EngagementInvalid(Exception):
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
+def _link(case: EngagementCase) -> str:
+    return reverse("engagement-case", args=[case.pk])
+
+
+def _require_case(actor: User, case: EngagementCase) -> None:
+    """A case the actor may not see is not there (404), whatever the door."""
+    if not case_is_visible_to(actor, case):
+        raise NotFound()
 
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0, 5)))
 
 
-def _supervisors_of(worker: User):
-    return User.objects.filter(agency_id=worker.agency_id, groups__name=roles.SUPERVISOR, is_active=True)
-
-
-def current_step(case: EngagementCase) -> OutreachStep | None:
-    return case.steps.filter(done_at__isnull=True, cancelled=False).order_by("due_on", "id").first()
-
-
-def _step_start(case: EngagementCase, number: int, *, due_on: date, not_before: date | None = None) -> OutreachStep:
+def _step_start(case: EngagementCase, number: int, *, due_on: date, actor: User, reason: str = "step due",
+                not_before: date | None = None) -> OutreachStep:
     step = OutreachStep(case=case, number=number, due_on=due_on, not_before=not_before)
-    history_save(step, actor=case.worker, reason="step due", validate=False)
+    history_save(step, actor=actor, reason=reason, validate=False)
     # Overdue the morning after its due date.
     deadline_schedule(kind=OVERDUE_KIND, subject=step, due_at=_start_of(due_on + timedelta(days=1)))
     return step
@@ -72,13 +110,36 @@ def _step_start(case: EngagementCase, number: int, *, due_on: date, not_before: 
 
 @transaction.atomic
 def engagement_open(*, client: Client, program: Program, worker: User, actor: User, kind: str = EngagementCase.Kind.NEW_REFERRAL,
-                    referral=None, on: date | None = None) -> EngagementCase:
-    """T0: the referral is assigned to a worker who has caseload capacity."""
-    if not (worker.is_active and worker.has_role(roles.CASE_WORKER, roles.SUPERVISOR)):
-        raise EngagementInvalid({"worker": [NOT_A_WORKER]})
-    if EngagementCase.objects.filter(client=client, program=program).exclude(status=EngagementCase.Status.CLOSED).exists():
-        raise EngagementInvalid({"non_field_errors": [ALREADY_OPEN]})
+                    referral: Referral | None = None, on: date | None = None) -> EngagementCase:
+    """T0: the referral is assigned to a worker who has caseload capacity.
+
+    An existing client who lost contact (kind `lost_contact`) whose case in this program is `engaged`
+    goes on the existing-client track in that same case (engagement_lost_contact)."""
+    if not client_is_visible_to(user=actor, client=client):
+        raise NotFound()
+    if not may_open_engagement(actor):
+        raise Forbidden(ONLY_WORKERS_OPEN)
+    if not is_worker(worker):
+        raise Invalid({"worker": [NOT_A_WORKER]})
+    if not may_work_for(actor, worker):
+        raise Forbidden(NOT_YOUR_WORKER)
+    errors = {}
+    if program.agency_id != worker.agency_id or not program.is_active:
+        errors["program_id"] = [NOT_YOUR_PROGRAM]
+    if kind not in EngagementCase.Kind.values:
+        errors["kind"] = [KIND_UNKNOWN]
+    if referral is not None and not referral_is_linkable(referral, client=client, program=program):
+        errors["referral_id"] = [REFERRAL_NOT_THIS_CASE]
+    if errors:
+        raise Invalid(errors)
+    list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))  # one opening at a time per client
     t0 = on or timezone.localdate()
+    existing = (EngagementCase.objects.select_for_update(of=("self",)).select_related("client", "program", "worker")
+                .filter(client=client, program=program).exclude(status=EngagementCase.Status.CLOSED).first())
+    if existing is not None:
+        if kind == EngagementCase.Kind.LOST_CONTACT and may_mark_lost_contact(existing) and case_is_visible_to(actor, existing):
+            return _contact_lost(existing, actor=actor, today=t0)
+        raise Invalid(ALREADY_OPEN)
     assertive = program.engagement_policy == EngagementCase.Policy.ASSERTIVE
     case = EngagementCase(
         client=client, program=program, worker=worker, referral=referral, policy=program.engagement_policy, kind=kind,
@@ -87,19 +148,57 @@ def engagement_open(*, client: Client, program: Program, worker: User, actor: Us
     )
     history_save(case, actor=actor, reason="engagement opened", validate=False)
     if assertive:
-        days = policy.FIRST_ROUND_DAYS
-        _step_start(case, Step.FIRST_ROUND, due_on=add_business_days(t0, days))
+        _step_start(case, Step.FIRST_ROUND, due_on=add_business_days(t0, policy.FIRST_ROUND_DAYS), actor=actor)
     else:
-        from engagement.disengagement import inactivity_timer_start
-
         inactivity_timer_start(case)
     client_note_add(client=client, actor=actor, topic="engagement",
-                              text=f"Engagement opened for {program.name} ({case.get_kind_display()}); worker {worker.username}.")
+                    text=f"Engagement opened for {program.name} ({EngagementCase.Kind(kind).label}); worker {worker.username}.")
+    return case
+
+
+def _contact_lost(case: EngagementCase, *, actor: User, today: date) -> EngagementCase:
+    case.kind = EngagementCase.Kind.LOST_CONTACT
+    case.status = EngagementCase.Status.OUTREACH
+    case.lost_contact_at = timezone.now()
+    case.ceiling_on = None  # set by the first attempt of this outreach
+    history_save(case, actor=actor, reason="contact lost: outreach to an existing client", validate=False)
+    _step_start(case, Step.FIRST_ROUND, due_on=add_business_days(today, policy.FIRST_ROUND_DAYS), actor=actor)
+    client_note_add(client=case.client, actor=actor, topic="engagement",
+                    text=f"Contact lost with an engaged client of {case.program.name}: outreach to an existing client started.")
+    return case
+
+
+@transaction.atomic
+def engagement_lost_contact(*, case: EngagementCase, actor: User, on: date | None = None) -> EngagementCase:
+    """The worker marks an engaged client as "lost contact": the existing-client track starts (seed 002,
+    "For Existing Clients"), in the same case."""
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "program", "worker").get(pk=case.pk)
+    _require_case(actor, case)
+    if not may_mark_lost_contact(case):
+        raise Invalid(ONLY_ENGAGED_LOSE_CONTACT)
+    return _contact_lost(case, actor=actor, today=on or timezone.localdate())
+
+
+@transaction.atomic
+def engagement_referral_link(*, case: EngagementCase, referral: Referral, actor: User) -> EngagementCase:
+    """Link the case to the CE referral it came from: the referral source is then told at step 7."""
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "program", "worker").get(pk=case.pk)
+    _require_case(actor, case)
+    if not case_is_open(case):
+        raise Invalid(CASE_CLOSED)
+    if case.referral_id is not None:
+        raise Invalid(ALREADY_LINKED)
+    if not referral_is_linkable(referral, client=case.client, program=case.program):
+        raise Invalid({"referral_id": [REFERRAL_NOT_THIS_CASE]})
+    case.referral = referral
+    history_save(case, actor=actor, reason=f"linked to referral #{referral.pk}", validate=False)
     return case
 
 
 def _round_done(case: EngagementCase, step: OutreachStep) -> bool:
     attempts = case.attempts.all()
+    if case.lost_contact_at:  # only this outreach's attempts count
+        attempts = attempts.filter(at__gte=case.lost_contact_at)
     if step.not_before:
         attempts = attempts.filter(at__date__gte=step.not_before)
     previous = case.steps.filter(done_at__isnull=False, done_at__lte=timezone.now()).exclude(pk=step.pk).order_by("-done_at").first()
@@ -109,41 +208,43 @@ def _round_done(case: EngagementCase, step: OutreachStep) -> bool:
     return bool(channels & MAIN_PHONE) and bool(channels & SECOND_CHANNEL)
 
 
-def _step_complete(case: EngagementCase, step: OutreachStep, at: datetime) -> None:
+def _step_complete(case: EngagementCase, step: OutreachStep, at: datetime, *, actor: User) -> None:
     step.done_at = at
-    history_save(step, actor=case.worker, reason="step done", validate=False)
+    history_save(step, actor=actor, reason="step done", validate=False)
     deadline_cancel(subject=step, reason="step done", kinds=[OVERDUE_KIND])
     done_on = timezone.localtime(at).date()
     has_alternate = bool(case.client.alt_contact_name or case.client.alt_contact_phone)
     lost = case.kind == EngagementCase.Kind.LOST_CONTACT
     if step.number == Step.FIRST_ROUND:
         _step_start(case, Step.SECOND_ROUND, not_before=add_business_days(done_on, policy.WAIT_MIN_DAYS),
-                    due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS))
+                    due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
     elif step.number == Step.SECOND_ROUND:
         if has_alternate:
-            _step_start(case, Step.ALTERNATE_CONTACT, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS))
+            _step_start(case, Step.ALTERNATE_CONTACT, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
         elif lost:
-            _further_round_or_letter(case, done_on)
+            _further_round_or_letter(case, done_on, actor=actor)
         else:
-            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS))
+            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
     elif step.number == Step.ALTERNATE_CONTACT:
         if lost:
-            _further_round_or_letter(case, done_on)
+            _further_round_or_letter(case, done_on, actor=actor)
         else:
-            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS))
+            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
     elif step.number == Step.REFERRAL_SOURCE:
-        _step_start(case, Step.LETTER, due_on=add_business_days(done_on, policy.REFERRAL_SOURCE_REPLY_DAYS))
+        # "Allow 3-5 business days to hear back": the letter waits until 3 have passed; it is due at the 5th.
+        _step_start(case, Step.LETTER, not_before=once_business_days_passed(done_on, policy.REFERRAL_SOURCE_WAIT_DAYS),
+                    due_on=add_business_days(done_on, policy.REFERRAL_SOURCE_REPLY_DAYS), actor=actor)
     elif step.number == Step.FURTHER_ROUND:
-        _further_round_or_letter(case, done_on)
+        _further_round_or_letter(case, done_on, actor=actor)
 
 
-def _further_round_or_letter(case: EngagementCase, done_on: date) -> None:
+def _further_round_or_letter(case: EngagementCase, done_on: date, *, actor: User) -> None:
     """Existing clients: a round at least every 10 business days until the ceiling, then the letter."""
     next_due = add_business_days(done_on, policy.EXISTING_ROUND_EVERY_DAYS)
     if case.ceiling_on and next_due >= case.ceiling_on:
-        _step_start(case, Step.LETTER, due_on=case.ceiling_on)
+        _step_start(case, Step.LETTER, due_on=case.ceiling_on, actor=actor)
     else:
-        _step_start(case, Step.FURTHER_ROUND, due_on=next_due)
+        _step_start(case, Step.FURTHER_ROUND, due_on=next_due, actor=actor)
 
 
 def _months_after(day: date, months: int) -> date:
@@ -158,22 +259,24 @@ def _months_after(day: date, months: int) -> date:
 
 
 @transaction.atomic
-def attempt_record(*, case: EngagementCase, channel: str, outcome: str, actor: User, note: str = "", at: datetime | None = None) -> ContactAttempt:
-    case = EngagementCase.objects.select_for_update().select_related("client", "program", "worker").get(pk=case.pk)
+def attempt_record(*, case: EngagementCase, channel: str, outcome: str, actor: User, note: str = "",
+                   at: datetime | None = None) -> ContactAttempt:
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "program", "worker").get(pk=case.pk)
+    _require_case(actor, case)
     errors = {}
-    if case.status == EngagementCase.Status.CLOSED:
-        errors["non_field_errors"] = [CASE_CLOSED]
+    if not case_is_open(case):
+        errors[NON_FIELD] = [CASE_CLOSED]
     if channel not in Channel.values:
-        errors["channel"] = [f"Choose one of: {', '.join(Channel.values)}."]
+        errors["channel"] = [format_lazy(CHANNEL_UNKNOWN, codes=", ".join(Channel.values))]
     if outcome not in ContactAttempt.Outcome.values:
-        errors["outcome"] = [f"Choose one of: {', '.join(ContactAttempt.Outcome.values)}."]
-    if outcome == ContactAttempt.Outcome.LEFT_VOICEMAIL and case.client.voicemail_consent != "yes":
+        errors["outcome"] = [format_lazy(CHANNEL_UNKNOWN, codes=", ".join(ContactAttempt.Outcome.values))]
+    elif outcome == ContactAttempt.Outcome.LEFT_VOICEMAIL and not voicemail_allowed(case.client):
         errors["outcome"] = [VOICEMAIL_NOT_CONSENTED]
     at = at or timezone.now()
     if at > timezone.now() + timedelta(minutes=5):
         errors["at"] = [ATTEMPT_IN_FUTURE]
     if errors:
-        raise EngagementInvalid(errors)
+        raise Invalid(errors)
     attempt = ContactAttempt(case=case, at=at, by=actor, channel=channel, outcome=outcome, note=(note or "").strip())
     history_save(attempt, actor=actor, reason="contact attempt", validate=False)
     if case.kind == EngagementCase.Kind.LOST_CONTACT and case.ceiling_on is None:
@@ -185,7 +288,7 @@ def attempt_record(*, case: EngagementCase, channel: str, outcome: str, actor: U
     elif case.policy == EngagementCase.Policy.ASSERTIVE and case.status == EngagementCase.Status.OUTREACH:
         step = current_step(case)
         if step is not None and step.number != Step.LETTER and _step_satisfied(case, step, channel):
-            _step_complete(case, step, at)
+            _step_complete(case, step, at, actor=actor)
     return attempt
 
 
@@ -201,7 +304,7 @@ def _step_satisfied(case: EngagementCase, step: OutreachStep, channel: str) -> b
 
 def _reached(case: EngagementCase, *, at: datetime, actor: User) -> None:
     """A reached attempt ends the outreach: admit to services or resume service."""
-    case.last_contact_at = at
+    case.last_contact_at = max(at, case.last_contact_at) if case.last_contact_at else at
     if case.policy == EngagementCase.Policy.ASSERTIVE:
         case.status = EngagementCase.Status.ENGAGED
         for step in case.steps.filter(done_at__isnull=True, cancelled=False):
@@ -211,55 +314,54 @@ def _reached(case: EngagementCase, *, at: datetime, actor: User) -> None:
         deadline_cancel(subject=case, reason="client reached")
         history_save(case, actor=actor, reason="client reached: outreach ended", validate=False)
     else:
-        from engagement.disengagement import reengage
-
         reengage(case, actor=actor)
 
 
 @transaction.atomic
 def letter_send(*, case: EngagementCase, channel: str, actor: User) -> Letter:
     """Send the no-contact letter (step 7), keep it on the file, and start the 5-day closure clock."""
-    case = EngagementCase.objects.select_for_update().select_related("client", "program").get(pk=case.pk)
-    step = current_step(case)
-    if case.status != EngagementCase.Status.OUTREACH or step is None or step.number != Step.LETTER:
-        raise EngagementInvalid({"non_field_errors": [NO_LETTER_DUE]})
-    letter = letter_make(case=case, kind=Letter.Kind.NO_CONTACT, channel=channel, actor=actor)
-    _step_complete(case, step, letter.sent_at)
-    close_on = add_business_days(timezone.localtime(letter.sent_at).date(), policy.CLOSE_AFTER_LETTER_DAYS)
-    deadline_schedule(kind=CLOSE_KIND, subject=case, due_at=_start_of(close_on))
-    if case.referral_id:
-        client_note_add(client=case.client, actor=actor, topic="engagement",
-                                  text="No-contact letter sent; the referral source is notified.")
-    return letter
-
-
-def letter_make(*, case: EngagementCase, kind: str, channel: str, actor: User) -> Letter:
-    from weasyprint import HTML
-
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "program__agency", "worker").get(pk=case.pk)
+    _require_case(actor, case)
+    if waits_until := letter_waits_until(case):
+        raise Invalid(format_lazy(LETTER_WAITS_FOR_SOURCE, day=waits_until.isoformat()))
+    if not letter_is_due(case):
+        raise Invalid(NO_LETTER_DUE)
     if channel not in Letter.Channel.values:
-        raise EngagementInvalid({"channel": ["Choose mail or email."]})
-    client = case.client
-    language = "es" if client.preferred_language == "es" else "en"
-    with override(language):
-        html = render_to_string(f"engagement/letter_{kind}.html", {"case": case, "client": client, "today": timezone.localdate(),
-                                                                   "language": language})
-    content = HTML(string=html).write_pdf()
-    document = ClientDocument(client=client, kind=ClientDocument.Kind.LETTER, title=f"{Letter.Kind(kind).label} ({language})",
-                              source_type="engagement.case", source_id=str(case.pk),
-                              version=ClientDocument.objects.filter(source_type="engagement.case", source_id=str(case.pk),
-                                                                    kind=ClientDocument.Kind.LETTER).count() + 1,
-                              sha256=hashlib.sha256(content).hexdigest(), created_by=actor)
-    document.file.save(f"{kind}-{case.pk}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(content), save=False)
-    history_save(document, actor=actor, reason=f"{kind} letter", validate=False)
-    letter = Letter(case=case, kind=kind, language=language, document=document, sent_at=timezone.now(), sent_channel=channel, sent_by=actor)
-    history_save(letter, actor=actor, reason=f"{kind} letter sent by {channel}", validate=False)
+        raise Invalid({"channel": [LETTER_CHANNEL_UNKNOWN]})
+    step = letter_step(case)
+    # "we will close your file in five business days": it closes once five have passed after the letter.
+    today = timezone.localdate()
+    last_day = add_business_days(today, policy.CLOSE_AFTER_LETTER_DAYS)
+    closes_on = once_business_days_passed(today, policy.CLOSE_AFTER_LETTER_DAYS)
+    letter = letter_make(case=case, kind=Letter.Kind.NO_CONTACT, channel=channel, actor=actor, answer_by=last_day)
+    _step_complete(case, step, letter.sent_at, actor=actor)
+    deadline_schedule(kind=CLOSE_KIND, subject=case, due_at=_start_of(closes_on))
+    if case.referral_id:
+        _referral_source_notify(case, letter)
+        client_note_add(client=case.client, actor=actor, topic="engagement",
+                        text=f"No-contact letter sent by {channel}; the referral source (referral #{case.referral_id}) is notified.")
     return letter
+
+
+def _referral_source_notify(case: EngagementCase, letter: Letter) -> None:
+    """Step 7: "Notify referral source (when applicable)" — the case came from a CE referral."""
+    referral = case.referral
+    link = reverse("bnl-detail", args=[referral.entry_id])
+    for recipient in referral_source_recipients(case):
+        notification_send(
+            recipient=recipient, link=link,
+            subject=format_lazy(_("No contact: {label} could not be reached by {program}"), label=case.client.label,
+                                program=case.program.name),
+            body=format_lazy(_("{program} sent the no-contact letter on {day} after every contact attempt failed; "
+                               "the file closes after five business days without contact."),
+                             program=case.program.name, day=timezone.localtime(letter.sent_at).date().isoformat()),
+        )
 
 
 @transaction.atomic
 def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> bool:
     """5 business days after the letter with no contact: close the file and set the BNL entry inactive."""
-    case = EngagementCase.objects.select_for_update().select_related("client").get(pk=case_id)
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client").get(pk=case_id)
     letter = case.letters.filter(kind=Letter.Kind.NO_CONTACT).order_by("-sent_at").first()
     if case.status != EngagementCase.Status.OUTREACH or letter is None:
         return False
@@ -268,46 +370,76 @@ def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> boo
     case.status = EngagementCase.Status.CLOSED
     case.closed_at = now
     case.closure_reason = "no_contact"
-    history_save(case, actor=actor, reason="file closed automatically: no contact 5 business days after the letter", validate=False)
-    from bnl.models import BnlEntry
-
+    history_save(case, actor=actor, reason=f"{CLOSE_KIND}: no contact 5 business days after the letter", validate=False)
     entry = BnlEntry.objects.filter(client=case.client, status=BnlEntry.Status.ACTIVE).first()
     if entry is not None:
         entry.status = BnlEntry.Status.INACTIVE
         entry.status_reason = "engagement file closed: no contact"
-        history_save(entry, actor=actor, reason="file closed: no contact (engagement)", validate=False)
+        history_save(entry, actor=actor, reason=f"{CLOSE_KIND}: file closed, no contact (engagement)", validate=False)
     client_note_add(client=case.client, actor=actor, topic="CE event",
-                              text=f"File closed for {case.program.name}: no contact (closure reason no_contact).")
-    notification_send(recipient=case.worker, subject=f"File closed: {case.client.label} (no contact)", link=f"/engagement/{case.pk}/")
+                    text=f"File closed for {case.program.name}: no contact (closure reason no_contact).")
+    notification_send(recipient=case.worker, link=_link(case),
+                      subject=format_lazy(_("File closed: {label} (no contact)"), label=case.client.label))
     return True
 
 
-def step_overdue(*, step_id: int, now: datetime) -> bool:
+def step_overdue(*, step_id: int, now: datetime, actor: User) -> bool:
+    """The scheduled job: a step's due date passed (history by `actor`, the system user)."""
     step = OutreachStep.objects.select_related("case__worker", "case__client").get(pk=step_id)
     if step.done_at or step.cancelled or step.case.status == EngagementCase.Status.CLOSED:
         return False
     step.overdue_since = now
-    history_save(step, actor=step.case.worker, reason="overdue", validate=False)
+    history_save(step, actor=actor, reason=f"{OVERDUE_KIND}: due {step.due_on.isoformat()}, not done", validate=False)
     case = step.case
-    subject = f"Overdue: {step.get_number_display()} for {case.client.label} (due {step.due_on:%Y-%m-%d})"
-    notification_send(recipient=case.worker, subject=subject, link=f"/engagement/{case.pk}/")
-    for supervisor in _supervisors_of(case.worker):
-        notification_send(recipient=supervisor, subject=subject, link=f"/engagement/{case.pk}/")
+    subject = format_lazy(_("Overdue: {step} for {label} (due {day})"), step=Step(step.number).label, label=case.client.label,
+                          day=step.due_on.isoformat())
+    for user in [case.worker, *users_with_role(roles.SUPERVISOR, agency=case.worker.agency_id).exclude(pk=case.worker_id)]:
+        notification_send(recipient=user, subject=subject, link=_link(case))
     return True
 
 
 @transaction.atomic
-def ceiling_reached(*, case_id: int, now: datetime) -> bool:
-    """An existing client's outreach reached its months: the letter is due now."""
+def ceiling_reached(*, case_id: int, now: datetime, actor: User) -> bool:
+    """The scheduled job: an existing client's outreach reached its months, the letter is due now."""
     case = EngagementCase.objects.select_for_update().get(pk=case_id)
     if case.status != EngagementCase.Status.OUTREACH:
         return False
     step = current_step(case)
     if step is not None and step.number == Step.LETTER:
         return False
+    reason = f"{CEILING_KIND}: outreach ceiling {case.ceiling_on} reached"
     if step is not None:
         step.cancelled = True
-        history_save(step, actor=case.worker, reason="outreach ceiling reached", validate=False)
+        history_save(step, actor=actor, reason=reason, validate=False)
         deadline_cancel(subject=step, reason="outreach ceiling reached")
-    _step_start(case, Step.LETTER, due_on=timezone.localtime(now).date())
+    _step_start(case, Step.LETTER, due_on=timezone.localtime(now).date(), actor=actor, reason=reason)
     return True
+
+
+@transaction.atomic
+def service_record(*, case: EngagementCase, kind: str, actor: User, note: str = "", at: datetime | None = None) -> ServiceRecord:
+    """A service delivered to the client. Under the 30/60 protocol it resets the 30-day clock like a reached
+    contact ("no reached contact and no service recorded for 30 consecutive days")."""
+    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "program", "worker").get(pk=case.pk)
+    _require_case(actor, case)
+    errors = {}
+    if not case_is_open(case):
+        errors[NON_FIELD] = [CASE_CLOSED]
+    if kind not in policy.SERVICE_KIND_CODES:
+        errors["kind"] = [SERVICE_UNKNOWN]
+    elif kind == "other" and not (note or "").strip():
+        errors["note"] = [SERVICE_NOTE_REQUIRED]
+    at = at or timezone.now()
+    if at > timezone.now() + timedelta(minutes=5):
+        errors["at"] = [SERVICE_IN_FUTURE]
+    if errors:
+        raise Invalid(errors)
+    service = ServiceRecord(case=case, at=at, kind=kind, note=(note or "").strip(), by=actor)
+    history_save(service, actor=actor, reason="service recorded", validate=False)
+    if case.last_contact_at is None or at > case.last_contact_at:
+        case.last_contact_at = at
+        if case.policy == EngagementCase.Policy.DISENGAGEMENT_30_60:
+            reengage(case, actor=actor)  # saves the case: the clock starts over from the service
+        else:
+            history_save(case, actor=actor, reason="service recorded", validate=False)
+    return service

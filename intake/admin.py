@@ -1,12 +1,13 @@
 """Shelters with their screening rules, and the poverty guidelines: data an HMIS admin edits
-(no deploy to change a rule). Intakes and assessments are read-only here."""
+(no deploy to change a rule). Intakes and assessments hold a person's answers (health, safety):
+they are read-only here, scoped by the screens' selectors and logged (ces.admin.ClientDataAdmin)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ces.access import clients_visible_to
-from ces.admin import ReadOnlyAdmin
+from ces.admin import ClientDataAdmin, HistoryAdmin
 from intake.models import Assessment, Intake, PovertyGuideline, PovertyGuidelineYear, Shelter, ShelterRule
+from intake.selectors import intakes_visible_to
 
 
 class ShelterRuleInline(admin.TabularInline):
@@ -16,7 +17,7 @@ class ShelterRuleInline(admin.TabularInline):
 
 
 @admin.register(Shelter)
-class ShelterAdmin(SimpleHistoryAdmin):
+class ShelterAdmin(HistoryAdmin):
     list_display = ["name", "county", "program", "intake_time", "is_active"]
     list_filter = ["county", "is_active"]
     inlines = [ShelterRuleInline]
@@ -28,21 +29,35 @@ class PovertyGuidelineInline(admin.TabularInline):
 
 
 @admin.register(PovertyGuidelineYear)
-class PovertyGuidelineYearAdmin(SimpleHistoryAdmin):
+class PovertyGuidelineYearAdmin(HistoryAdmin):
     list_display = ["year", "additional_person_annual", "in_force"]
     inlines = [PovertyGuidelineInline]
 
 
 @admin.register(Intake)
-class IntakeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class IntakeAdmin(ClientDataAdmin):
     list_display = ["pk", "status", "outcome", "csr", "agency", "collected_at", "is_late"]
     list_filter = ["status", "outcome", "is_late", "county"]
     exclude = ["draft_ciphertext"]
 
+    def visible_to(self, user):
+        # The intake screens' rule (the agency's own calls), and never a person the user may not see.
+        intakes = intakes_visible_to(user)
+        visible_people = clients_visible_to(user)
+        return (intakes.filter(client__isnull=True) | intakes.filter(client__in=visible_people)).select_related(
+            "client__holding_agency", "csr", "agency"
+        )
+
+    def client_of(self, obj):
+        return obj.client
+
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class AssessmentAdmin(ClientDataAdmin):
     list_display = ["pk", "client", "assessed_at", "total", "chronically_homeless"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(client__in=clients_visible_to(request.user))
+    def visible_to(self, user):
+        return Assessment.objects.filter(client__in=clients_visible_to(user)).select_related("client__holding_agency")
+
+    def client_of(self, obj):
+        return obj.client

@@ -1,58 +1,28 @@
-"""POST /api/v1/intakes/ and GET /api/v1/clients/duplicates/ (api.md, "Intake")."""
+"""POST /api/v1/intakes/ and the duplicate check (api.md, "Intake").
 
-from datetime import date
+Each endpoint binds its declared input (intake.inputs), calls one service and
+answers with an output serializer (intake.outputs). Refusals are
+ces.errors.ServiceError, answered by ces.api.errors.
+"""
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ces.api.errors import errors_response
-from intake.duplicates import duplicate_candidates
-from intake.policy import INDICATOR_POINTS
-from intake.services import IntakeInvalid, IntakeResult, intake_submit
-from intake.validation import DATE_IN_FUTURE, NOT_A_DATE
-
-ANSWERS_NOT_AN_OBJECT = "Send the answers as an object of question codes, e.g. {\"county\": \"nevada\"}."
-CLIENT_ID_NOT_A_NUMBER = "client_id is the number of an existing client, or null."
+from ces.inputs import bind
+from intake.duplicates import duplicate_search
+from intake.inputs import DuplicateQuery, IntakeInput
+from intake.outputs import CandidateOutput, IntakeOutput
+from intake.services import intake_submit
 
 
 class CanTakeIntakes(permissions.BasePermission):
+    """The roles that take intakes (the services check the same permission)."""
+
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("intake.add_intake"))
-
-
-def intake_result_json(result: IntakeResult) -> dict:
-    assessment = result.assessment
-    return {
-        "intake_id": result.intake.pk,
-        "client": {"id": result.client.pk} if result.client else None,
-        "assessment": {
-            "id": assessment.pk,
-            "score": {
-                "total": assessment.total,
-                "subtotal": assessment.subtotal,
-                "case_management": assessment.case_management,
-                # Appendix B order (jsonb does not keep key order).
-                "indicators": {code: assessment.indicators.get(code, 0) for code in INDICATOR_POINTS},
-            },
-            "chronically_homeless": assessment.chronically_homeless,
-        }
-        if assessment
-        else None,
-        "bnl_entry": {"id": result.bnl_entry.pk, "status": result.bnl_entry.status} if result.bnl_entry else None,
-        "shelter_eligibility": [item.as_dict() for item in result.shelter_eligibility],
-        "outcome": result.intake.outcome,
-        "is_late": result.intake.is_late,
-    }
-
-
-IntakeRequest = inline_serializer(
-    "IntakeRequest",
-    {"client_id": serializers.IntegerField(allow_null=True, required=False), "answers": serializers.DictField()},
-)
 
 
 class IntakeCreate(APIView):
@@ -60,52 +30,36 @@ class IntakeCreate(APIView):
 
     permission_classes = [CanTakeIntakes]
 
-    @extend_schema(request=IntakeRequest, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=IntakeInput,
+        responses={201: IntakeOutput, 400: OpenApiResponse(description='{"errors": {"<question code>": ["message"]}}')},
+        operation_id="intakes_create",
+    )
     def post(self, request):
-        body = request.data if isinstance(request.data, dict) else {}
-        answers = body.get("answers")
-        client_id = body.get("client_id")
-        errors = {}
-        if not isinstance(answers, dict):
-            errors["answers"] = [ANSWERS_NOT_AN_OBJECT]
-        if client_id is not None and (isinstance(client_id, bool) or not str(client_id).isdigit()):
-            errors["client_id"] = [CLIENT_ID_NOT_A_NUMBER]
-        if errors:
-            return errors_response(errors)
-        try:
-            result = intake_submit(actor=request.user, answers=answers, client_id=int(client_id) if client_id is not None else None)
-        except IntakeInvalid as invalid:
-            return errors_response(invalid.errors)
-        return Response(intake_result_json(result), status=status.HTTP_201_CREATED)
+        result = intake_submit(actor=request.user, **bind(IntakeInput, request.data))
+        return Response(IntakeOutput(result).data, status=status.HTTP_201_CREATED)
 
 
 class DuplicateCheck(APIView):
-    """Likely existing clients, ranked by likeness (same SSN; similar names with a DOB within a year)."""
+    """Likely existing clients, ranked by likeness (same SSN; similar names with a DOB within a year).
+
+    GET takes the query string (api.md); POST takes the same fields as a JSON body, so an
+    integration can keep an SSN out of URLs and their logs. Each check is one access-log row
+    that records which fields were given, never their values."""
 
     permission_classes = [CanTakeIntakes]
 
-    @extend_schema(
-        parameters=[OpenApiParameter(name, str, required=False) for name in ("first_name", "last_name", "dob", "ssn")],
-        responses={200: OpenApiTypes.OBJECT},
-    )
+    @extend_schema(parameters=[DuplicateQuery], responses={200: CandidateOutput(many=True)}, operation_id="clients_duplicates")
     def get(self, request):
-        params = request.query_params
-        dob = None
-        if params.get("dob"):
-            try:
-                dob = date.fromisoformat(params["dob"])
-            except ValueError:
-                return errors_response({"dob": [NOT_A_DATE]})
-            if dob > date.today():
-                return errors_response({"dob": [DATE_IN_FUTURE]})
-        candidates = duplicate_candidates(
-            user=request.user,
-            first_name=params.get("first_name", "")[:100],
-            last_name=params.get("last_name", "")[:100],
-            dob=dob,
-            ssn=params.get("ssn", "")[:20],
-        )
-        return Response([candidate.as_dict() for candidate in candidates])
+        return self._answer(request, bind(DuplicateQuery, request.query_params))
+
+    @extend_schema(request=DuplicateQuery, responses={200: CandidateOutput(many=True)}, operation_id="clients_duplicates_search")
+    def post(self, request):
+        return self._answer(request, bind(DuplicateQuery, request.data))
+
+    def _answer(self, request, query: dict) -> Response:
+        candidates = duplicate_search(user=request.user, request=request, **query)
+        return Response(CandidateOutput(candidates, many=True).data)
 
 
 urlpatterns = [

@@ -10,10 +10,13 @@ from datetime import date, timedelta
 
 from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from ces import crypto
 from ces.models import Agency, Client, User
 from ces.ssn import ssn_lookup_hash
+from intake.duplicates import duplicate_candidates
+from intake.synthetic import synthetic_answers
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "so", "ten", "ver", "gar", "son", "li", "mar", "tin", "ez", "ber", "do", "ri",
              "an", "el", "wa", "na", "to", "ni", "he", "ro", "bi", "que", "za", "ste", "ford", "man"]
@@ -28,6 +31,11 @@ def _surname(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
+def _unique_ssn(n: int) -> str:
+    """A valid SSN that no other n gives (one person per full-quality SSN: client_ssn_unique_full)."""
+    return f"{1 + n % 665:03d}{1 + (n // 665) % 99:02d}{1 + (n // (665 * 99)) % 9999:04d}"
+
+
 def clients_ensure(count: int, *, agency: Agency, actor: User, batch: int = 5000) -> int:
     """Bulk-create synthetic clients until `count` exist (history rows are not needed here)."""
     have = Client.objects.count()
@@ -35,8 +43,8 @@ def clients_ensure(count: int, *, agency: Agency, actor: User, batch: int = 5000
     today = date.today()
     while have < count:
         rows = []
-        for _ in range(min(batch, count - have)):
-            ssn = f"{rng.randint(1, 665):03d}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}" if rng.random() < 0.6 else ""
+        for offset in range(min(batch, count - have)):
+            ssn = _unique_ssn(have + offset) if rng.random() < 0.6 else ""
             rows.append(
                 Client(
                     holding_agency=agency,
@@ -79,8 +87,6 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 def bench_duplicate_check(*, user: User, samples: int = 300) -> dict:
-    from intake.duplicates import duplicate_candidates
-
     rng = random.Random(7)
     people = list(Client.objects.order_by("?").values("first_name", "last_name", "dob")[:samples])
     times, found = [], 0
@@ -98,10 +104,6 @@ def bench_duplicate_check(*, user: User, samples: int = 300) -> dict:
 
 
 def bench_intake_api(*, user: User, samples: int = 200) -> dict:
-    from rest_framework.test import APIClient
-
-    from intake.synthetic import synthetic_answers
-
     api = APIClient()
     api.force_authenticate(user)
     times, query_counts = [], []

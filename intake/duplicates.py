@@ -7,19 +7,33 @@ people whose DOB is within a year of the caller's. Uses the indexes on
 ces_client (dob btree, trigram GIN on lower(names), dmetaphone(last_name)).
 
 The search is not scoped to the user (a duplicate anywhere matters); what
-the agent sees of each candidate is (ces.access).
+the agent sees of each candidate is (ces.access). People held by a victim
+service provider are never candidates outside that VSP: they are left out of
+the name search, and their SSN hashes live in the VSP's own space (ces.ssn),
+so an SSN cannot match them either. Inside a VSP, its own people are found
+(by name, and by SSN in its space) besides the CoC's.
+
+Every search through a door (`duplicate_search`) leaves one access-log row
+(SEARCH) that says which fields were given and which labels came back, never
+the values searched for (an SSN or a name never reaches the log).
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Greatest, Lower
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ces.access import client_is_visible_to
-from ces.models import Client, User
-from ces.ssn import ssn_lookup_hash, ssn_normalize
+from ces.audit import access_log_record
+from ces.errors import Forbidden
+from ces.models import AccessLog, Client, User
+from ces.ssn import ssn_hash_for_holder, ssn_lookup_hash, ssn_normalize, ssn_space
+from intake.validation import plausible_dob
 
 DOB_WINDOW = timedelta(days=365)
 NAME_SIMILARITY_FLOOR = 0.3
@@ -27,6 +41,8 @@ MAX_CANDIDATES = 10
 SSN_MATCH_SCORE = 1.0
 PHONETIC_SCORE = 0.5  # the surname sounds the same (dmetaphone)
 SAME_DOB_BONUS = 0.2
+QUERY_FIELDS = ("first_name", "last_name", "dob", "ssn")
+MAY_NOT_CHECK = _("Your role does not take intakes, so it does not run the duplicate check.")
 
 
 @dataclass
@@ -36,25 +52,26 @@ class Candidate:
     ssn_match: bool
     visible: bool
 
-    def as_dict(self) -> dict:
-        data = {"client_id": self.client.pk, "score": round(self.score, 3), "label": self.client.label}
-        if self.visible:
-            data.update(
-                name=self.client.full_name,
-                dob=self.client.dob.isoformat() if self.client.dob else None,
-                ssn_last4=self.client.ssn_last4,
-            )
-        return data
-
 
 def duplicate_candidates(
     *, user: User, first_name: str = "", last_name: str = "", dob: date | None = None, ssn: str = ""
 ) -> list[Candidate]:
+    if not user.has_perm("intake.add_intake"):
+        raise Forbidden(MAY_NOT_CHECK)
     first, last = first_name.strip().lower(), last_name.strip().lower()
     digits = ssn_normalize(ssn)
-    by_ssn = Q(ssn_hash=ssn_lookup_hash(digits)) if len(digits) == 9 else Q(pk__in=[])
-    if not (first or last) and not by_ssn:
+    own_vsp = ssn_space(user.agency)
+    # Who may be a candidate: the CoC's people, and a VSP user's own agency's.
+    searched = Q(holding_agency__is_vsp=False)
+    by_ssn = Q(ssn_hash=ssn_lookup_hash(digits), holding_agency__is_vsp=False) if len(digits) == 9 else Q(pk__in=[])
+    if own_vsp is not None:
+        searched |= Q(holding_agency_id=own_vsp)
+        if len(digits) == 9:
+            by_ssn |= Q(ssn_hash=ssn_hash_for_holder(digits, user.agency), holding_agency_id=own_vsp)
+    if not (first or last) and len(digits) != 9:
         return []
+    if dob is not None and plausible_dob(dob) is None:
+        return []  # a DOB still being typed (year 1, 19, 197...): nothing to check yet
 
     name_sim = Value(0.0, output_field=FloatField())
     phonetic = Value(False)
@@ -79,8 +96,8 @@ def duplicate_candidates(
             first_lower=Lower("first_name"),
             last_lower=Lower("last_name"),
         )
+        .filter(searched)
         .filter(by_ssn | by_name)
-        .exclude(holding_agency__is_vsp=True)
         .annotate(
             name_sim=name_sim,
             sounds_like=phonetic,
@@ -102,3 +119,30 @@ def duplicate_candidates(
             candidates.append(Candidate(client=client, score=score, ssn_match=client.ssn_match, visible=visible))
     candidates.sort(key=lambda c: (-c.score, c.client.pk))
     return candidates[:MAX_CANDIDATES]
+
+
+def _request_without_query(request: HttpRequest) -> HttpRequest:
+    """The request as the access log may record it: a GET's query string can hold an SSN or a
+    name, so the logged path leaves it out."""
+    bare = copy.copy(getattr(request, "_request", request))  # a DRF Request wraps Django's
+    bare.META = {**bare.META, "QUERY_STRING": ""}
+    return bare
+
+
+def duplicate_search(
+    *, user: User, request: HttpRequest | None = None, first_name: str = "", last_name: str = "",
+    dob: date | None = None, ssn: str = "",
+) -> list[Candidate]:
+    """The duplicate check through a door (API, the form's STOP box): the candidates, and one
+    access-log row (SEARCH) naming the fields given and the labels found, never the values."""
+    candidates = duplicate_candidates(user=user, first_name=first_name, last_name=last_name, dob=dob, ssn=ssn)
+    query = {"first_name": first_name.strip(), "last_name": last_name.strip(), "dob": dob, "ssn": ssn_normalize(ssn)}
+    given = ", ".join(name for name in QUERY_FIELDS if query[name]) or "nothing"
+    found = " ".join(candidate.client.label for candidate in candidates)
+    access_log_record(
+        user=user,
+        action=AccessLog.Action.SEARCH,
+        request=_request_without_query(request) if request is not None else None,
+        detail=f"duplicate check ({given} given): {len(candidates)} candidates {found}".strip(),
+    )
+    return candidates

@@ -40,6 +40,9 @@ class PovertyGuideline(models.Model):
         ordering = ["year", "household_size"]
         constraints = [models.UniqueConstraint(fields=["year", "household_size"], name="poverty_row_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.year_id}: {self.household_size} people"
+
 
 class Shelter(models.Model):
     """An emergency shelter the intake can refer to tonight, with its screening rules (data)."""
@@ -268,3 +271,6 @@ class DvReferral(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"DV referral of intake #{self.intake_id}"

@@ -1,4 +1,9 @@
-"""The completed Vulnerability Assessment Tool as a PDF, in the Appendix B layout."""
+"""The completed Vulnerability Assessment Tool as a PDF, in the Appendix B layout.
+
+Rendering sits below the services that ask for it (intake completion and
+amendment, bnl's case-management points): this module imports no app above
+intake, so `bnl` can ask for a new version without importing intake.services.
+"""
 
 import hashlib
 
@@ -9,9 +14,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ces.audit import history_save
+from ces.deadlines import deadline_pending, deadline_schedule
 from ces.models import ClientDocument, User
+from ces.tasks import enqueue_or_leave_to_sweep
 from intake import policy
 from intake.models import Assessment
+from intake.selectors import poverty_table_in_force
+from intake.tasks import assessment_pdf_render
+
+PDF_KIND = "intake.assessment_pdf"
 
 # The rows of Appendix B, in its order and words: (indicator code, wording).
 VAT_ROWS = [
@@ -42,9 +53,7 @@ INDICATOR_WORDING = dict(VAT_ROWS)
 
 
 def assessment_pdf_bytes(assessment: Assessment) -> bytes:
-    from weasyprint import HTML
-
-    from intake.selectors import poverty_table_in_force
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (cairo, pango): loaded only where a PDF is rendered
 
     client = assessment.client
     poverty = poverty_table_in_force()
@@ -86,3 +95,11 @@ def assessment_pdf_store(*, assessment: Assessment, actor: User) -> ClientDocume
     )
     document.file.save(f"vat-{assessment.pk}-v{version}.pdf", ContentFile(content), save=False)
     return history_save(document, actor=actor, reason=f"assessment PDF version {version}")
+
+
+def assessment_pdf_schedule(*, assessment: Assessment) -> None:
+    """Render the assessment PDF off the request: a deadline row due now (so a dead
+    broker only delays it), and a task queued after commit to do it at once."""
+    if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
+        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
+    transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))

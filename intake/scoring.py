@@ -59,14 +59,6 @@ class VatScore:
     def total(self) -> int:
         return self.subtotal + self.case_management
 
-    def as_dict(self) -> dict:
-        return {
-            "total": self.total,
-            "subtotal": self.subtotal,
-            "case_management": self.case_management,
-            "indicators": dict(self.indicators),
-        }
-
 
 def age_on(dob: date, on: date) -> int:
     """Whole years on `on` (a birthday counts on the day itself)."""

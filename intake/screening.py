@@ -16,9 +16,6 @@ class ShelterResult:
     eligible: bool
     reasons: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
-        return {"shelter_id": self.shelter.pk, "name": self.shelter.name, "eligible": self.eligible, "reasons": self.reasons}
-
 
 def rule_excludes(rule: ShelterRule, answers: Mapping[str, object]) -> bool:
     answer = answers.get(rule.code)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,10 +33,11 @@ def victim_service_providers() -> QuerySet[Agency]:
 
 
 def intakes_visible_to(user: User) -> QuerySet[Intake]:
-    """Intakes of the user's agency (the call centre sees its own calls)."""
+    """Intakes of the user's agency (the call centre sees its own calls); a draft only to the
+    agent taking the call (it holds what the caller said, unchecked)."""
     if not user.is_authenticated or user.agency_id is None or not user.has_perm("intake.view_intake"):
         return Intake.objects.none()
-    return Intake.objects.filter(agency_id=user.agency_id)
+    return Intake.objects.filter(agency_id=user.agency_id).exclude(Q(status=Intake.Status.DRAFT) & ~Q(csr_id=user.pk))
 
 
 def intake_get_for_user(*, user: User, pk: int) -> Intake:
@@ -44,6 +45,14 @@ def intake_get_for_user(*, user: User, pk: int) -> Intake:
         return intakes_visible_to(user).select_related("client", "csr", "agency").get(pk=pk)
     except (Intake.DoesNotExist, ValueError, TypeError):
         raise Http404("No such intake.") from None
+
+
+def intake_may_amend(user: User, intake: Intake) -> bool:
+    """Amending is for the agent who took the call, or a user with the amend permission
+    (supervisor, HMIS admin), of a completed intake that has a person (not a DV referral)."""
+    if intake.status != Intake.Status.COMPLETED or intake.outcome in ("", Intake.Outcome.DV_REFERRED):
+        return False
+    return intake.csr_id == user.pk or user.has_perm("intake.amend_intake")
 
 
 def drafts_for(user: User) -> list[Intake]:

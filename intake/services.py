@@ -1,45 +1,79 @@
 """Every write of the intake: drafts, completion (one transaction), amendment.
 
-Completion turns the validated answers into: the client's personal data
-(ces.Client, created or updated), consent records, the intake's typed
-columns, a shelter referral, a DV referral (and then no personal data at
-all), the assessment with its VAT score, and the BNL entry. Bad input saves
-nothing: IntakeInvalid carries the messages keyed by question code.
+Completion orchestrates the apps above the core: intake → bnl (the list
+entry) → referrals (the shelter referral); neither calls back into intake's
+services. It turns the validated answers into: the client's personal data
+(ces.Client, created, or the chosen existing person within the rules below),
+consent records, the intake's typed columns, a shelter referral, a DV
+referral (and then no personal data at all), the assessment with its VAT
+score, and the BNL entry. Bad input saves nothing: ces.errors.Invalid carries
+the messages keyed by question code.
+
+An existing person (`client_id`, the duplicate check's answer) gets the
+assessment and the list entry. What happens to their record depends on who
+is asking (docs/intake.md, "An existing person"):
+- a person the actor may not see (ces.access): nothing of their personal
+  data or consents changes;
+- a person the actor may see: contact data and consents are updated; the
+  identity (names, DOB, SSN and their data quality) stays as on file when it
+  differs, unless `update_identity` says so explicitly (history names the
+  intake and the agent); what was kept is listed in the result.
 """
 
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from bnl.services import bnl_entry_place
 from ces import crypto
+from ces.access import client_is_visible_to
 from ces.audit import history_save
-from ces.deadlines import deadline_pending, deadline_schedule
-from ces.tasks import enqueue_or_leave_to_sweep
+from ces.errors import Errors, Forbidden, Invalid
+from ces.inputs import parse_id
 from ces.models import Agency, Client, ConsentRecord, User
 from ces.services import client_create, client_update, consent_record
+from ces.ssn import ssn_hash_for_holder
 from intake import policy, scoring
 from intake.models import Assessment, DvReferral, Intake, Shelter
+from intake.pdf import assessment_pdf_schedule
 from intake.questions import BY_CODE, PERSONAL_CODES, VI_CODES, dv_referral_accepted, vi_section_open
 from intake.screening import screen_shelters
-from intake.selectors import poverty_table_in_force, shelters_with_rules
-from intake.validation import clean_answers, normalized
+from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_with_rules
+from intake.validation import clean_answers, draft_values, normalized
 from referrals.services import shelter_referral_create
 
-NOT_A_DRAFT = "This intake is already completed; use “Amend” to correct it."
-NOT_YOUR_DRAFT = "Only the call agent who started this intake can change the draft."
-NO_SUCH_CLIENT = "That person is not in the system (or cannot receive an assessment here)."
-SSN_BELONGS_TO_SOMEONE = (
+__all__ = ["assessment_pdf_schedule"]  # re-exported for bnl (docs/intake.md, "Import direction")
+
+NOT_A_DRAFT = _("This intake is already completed; use “Amend” to correct it.")
+NOT_YOUR_DRAFT = _("Only the call agent who started this intake can change the draft.")
+MAY_NOT_TAKE_INTAKES = _("Your role does not take intakes.")
+UNKNOWN_CALL_LANGUAGE = _("Choose English (en) or Spanish (es) for the call.")
+NO_SUCH_CLIENT = _("That person is not in the system (or cannot receive an assessment here).")
+SSN_BELONGS_TO_SOMEONE = _(
     "This Social Security number belongs to a person already in the system ({label}). "
     "Use the duplicate check to open that person instead of creating a new one."
 )
-SHELTER_NOT_ELIGIBLE = "The caller is not eligible for this shelter tonight: choose one of the eligible shelters."
-AMEND_NEEDS_REASON = "Say why the intake is being amended."
-PDF_KIND = "intake.assessment_pdf"
+SSN_TAKEN_MEANWHILE = _(
+    "This Social Security number was recorded for another person a moment ago (another intake finished "
+    "first). Use the duplicate check to open that person instead of creating a new one."
+)
+SHELTER_NOT_ELIGIBLE = _("The caller is not eligible for this shelter tonight: choose one of the eligible shelters.")
+AMEND_NEEDS_REASON = _("Say why the intake is being amended.")
+NOT_AMENDABLE = _("Only completed intakes with a client can be amended.")
+MAY_NOT_AMEND = _("Only the call agent who took the call, or a supervisor or HMIS admin, can amend this intake.")
+CHANGES_THE_PATH = _("This answer changes the path of the call: start a new intake instead.")
+NOT_AMENDABLE_HERE = _("This answer cannot be amended: start a new intake instead.")
+PERSON_NOT_YOURS = _(
+    "Your agency may not see this person's record, so it cannot change their details or consents here; "
+    "the agency holding the record can."
+)
 
 INTAKE_COLUMNS = [
     f.name
@@ -54,12 +88,13 @@ CONSENT_CODES = {
     "voicemail_consent": ConsentRecord.Kind.VOICEMAIL,
     "text_consent": ConsentRecord.Kind.TEXT,
 }
-
-
-class IntakeInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+# The identity of a person (HUD 3.01-3.03): kept as on file for an existing person unless asked.
+IDENTITY_CODES = ("first_name", "middle_name", "last_name", "name_data_quality", "ssn", "ssn_data_quality", "dob",
+                  "dob_data_quality")
+AMENDABLE_SECTIONS = ("meta", "personal", "shelter_nevada", "shelter_placer", "vi")
+PATH_CODES = ("county", "continue_to_vi", "vi_consent", "safety_safe_talking", "safety_afraid_of_partner",
+              "dv_referral_accepted", "wants_shelter_tonight", "shelter_choice")
+SSN_CONSTRAINT = "client_ssn_unique_full"
 
 
 @dataclass
@@ -69,53 +104,84 @@ class IntakeResult:
     assessment: Assessment | None = None
     bnl_entry: BnlEntry | None = None
     shelter_eligibility: list = field(default_factory=list)
+    identity_kept: list[str] = field(default_factory=list)
+    person_left_alone: bool = False
+
+
+@dataclass
+class DraftSaved:
+    answers: dict
+    unstored: Errors = field(default_factory=dict)
+
+
+def _require_intake_taker(actor: User) -> None:
+    if not actor.has_perm("intake.add_intake"):
+        raise Forbidden(MAY_NOT_TAKE_INTAKES)
+
+
+def _require_own_draft(intake: Intake, actor: User) -> None:
+    if intake.status != Intake.Status.DRAFT:
+        raise Invalid(NOT_A_DRAFT)
+    if intake.csr_id != actor.pk:
+        raise Forbidden(NOT_YOUR_DRAFT)
 
 
 # --- drafts -----------------------------------------------------------------
 
 
 def intake_draft_answers(intake: Intake) -> dict:
-    return json.loads(crypto.decrypt(intake.draft_ciphertext)) if intake.draft_ciphertext else {}
+    """The draft's answers as typed. Whatever the draft holds, this returns a dict."""
+    if not intake.draft_ciphertext:
+        return {}
+    answers = json.loads(crypto.decrypt(intake.draft_ciphertext))
+    return answers if isinstance(answers, dict) else {}
 
 
 @transaction.atomic
 def intake_start(*, actor: User, call_language: str = "en") -> Intake:
+    _require_intake_taker(actor)
+    if call_language not in ("en", "es"):
+        raise Invalid({"call_language": [UNKNOWN_CALL_LANGUAGE]})
     now = timezone.localtime()
-    intake = Intake(csr=actor, agency=actor.agency, call_language=call_language if call_language in ("en", "es") else "en")
+    intake = Intake(csr=actor, agency=actor.agency, call_language=call_language)
     intake.draft_ciphertext = crypto.encrypt(json.dumps({"collected_at": now.strftime("%Y-%m-%dT%H:%M"), "collection_method": "phone"}))
     intake.draft_saved_at = timezone.now()
     return history_save(intake, actor=actor, reason="call started")
 
 
-def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language: str | None = None) -> dict:
-    """Merge typed-so-far answers into the encrypted draft. Keeps invalid text as typed.
+def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language: str | None = None) -> DraftSaved:
+    """Merge typed-so-far answers into the encrypted draft: it stores what it can.
 
-    A plain UPDATE (no history row per keystroke): drafts are working copies;
-    the audit history starts with the completed intake.
+    Answers are kept as typed, invalid ones included (the form marks them; nothing typed
+    is lost); what cannot be stored at all (intake.validation.draft_values) is left out and
+    returned in `unstored`, keyed by code. A plain UPDATE (no history row per keystroke):
+    drafts are working copies; the audit history starts with the completed intake.
     """
-    if intake.status != Intake.Status.DRAFT:
-        raise PermissionError(NOT_A_DRAFT)
-    if intake.csr_id != actor.pk:
-        raise PermissionError(NOT_YOUR_DRAFT)
+    _require_own_draft(intake, actor)
+    if call_language not in (None, "en", "es"):
+        raise Invalid({"call_language": [UNKNOWN_CALL_LANGUAGE]})
+    storable, unstored = draft_values(answers)
     with transaction.atomic():
         # Lock the row: two saves of the same call never interleave their read-merge-write.
-        current = Intake.objects.select_for_update().only("draft_ciphertext", "status").get(pk=intake.pk)
-        if current.status != Intake.Status.DRAFT:
-            raise PermissionError(NOT_A_DRAFT)
+        current = Intake.objects.select_for_update().only("draft_ciphertext", "status", "csr_id").get(pk=intake.pk)
+        _require_own_draft(current, actor)
         merged = intake_draft_answers(current)
-        merged.update({code: value for code, value in answers.items() if code in BY_CODE or code.startswith("_")})
+        merged.update(storable)
         updates = {"draft_ciphertext": crypto.encrypt(json.dumps(merged, default=str)), "draft_saved_at": timezone.now()}
-        if call_language in ("en", "es"):
+        if call_language:
             updates["call_language"] = call_language
         Intake.objects.filter(pk=intake.pk).update(**updates)
     intake.draft_ciphertext = updates["draft_ciphertext"]
-    return merged
+    if call_language:
+        intake.call_language = call_language
+    return DraftSaved(answers=merged, unstored=unstored)
 
 
 @transaction.atomic
 def intake_discard(*, intake: Intake, actor: User) -> None:
-    if intake.status != Intake.Status.DRAFT or intake.csr_id != actor.pk:
-        raise PermissionError(NOT_YOUR_DRAFT)
+    """Throw a draft away, whatever it holds (nothing in it is read)."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    _require_own_draft(intake, actor)
     intake.status = Intake.Status.DISCARDED
     intake.draft_ciphertext = ""
     history_save(intake, actor=actor, reason="draft discarded")
@@ -138,7 +204,7 @@ def _ref_check(eligible_shelter_ids: set[int]):
 
 
 def intake_validate(answers: dict, *, complete: bool = True, language: str = "en"):
-    """Validate answers and screen shelters. Returns (cleaned, errors, shelter results)."""
+    """Validate answers and screen shelters. Returns (cleaned, errors, shelter results). Never raises."""
     view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
     shelters = screen_shelters(shelters_with_rules(), view, language=language) if BY_CODE["shelter_choice"].applies(view) else []
     eligible = {result.shelter.pk for result in shelters if result.eligible}
@@ -148,35 +214,67 @@ def intake_validate(answers: dict, *, complete: bool = True, language: str = "en
     return cleaned, errors, shelters
 
 
-@transaction.atomic
-def intake_complete(*, intake: Intake, actor: User, client_id: int | None = None) -> IntakeResult:
-    """Finish a draft: validate everything, then write it all, or nothing."""
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
-    if intake.status != Intake.Status.DRAFT:
-        raise IntakeInvalid({"non_field_errors": [NOT_A_DRAFT]})
-    if intake.csr_id != actor.pk:
-        raise IntakeInvalid({"non_field_errors": [NOT_YOUR_DRAFT]})
+@dataclass
+class _Plan:
+    """What finishing an intake would write, or why it cannot."""
+
+    cleaned: dict
+    errors: Errors
+    shelters: list
+    existing: Client | None
+
+
+def _plan(*, answers: dict, actor: User, client_id, language: str) -> _Plan:
+    cleaned, errors, shelters = intake_validate(answers, language=language)
+    existing = _existing_client(client_id, actor, errors)
+    if existing is None:
+        _refuse_second_person_with_same_ssn(cleaned, holder=actor.agency, errors=errors)
+    return _Plan(cleaned=cleaned, errors=errors, shelters=shelters, existing=existing)
+
+
+def _draft_client_id(answers: dict):
+    """The duplicate decision stored with the draft ("" for a new person)."""
+    return answers.get("_client_id") or None
+
+
+def intake_completion_errors(*, intake: Intake, actor: User) -> Errors:
+    """What finishing this draft would refuse, keyed by question code (empty: it can finish).
+
+    The screen asks this to show each problem at its question; intake_complete checks the same."""
+    _require_intake_taker(actor)
+    _require_own_draft(intake, actor)
     answers = intake_draft_answers(intake)
-    if client_id is None and answers.get("_client_id"):
-        client_id = int(answers["_client_id"])
-    return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id)
+    plan = _plan(answers=answers, actor=actor, client_id=_draft_client_id(answers), language=intake.call_language)
+    return plan.errors
 
 
-def intake_submit(*, actor: User, answers: dict, client_id: int | None = None) -> IntakeResult:
+@transaction.atomic
+def intake_complete(*, intake: Intake, actor: User, client_id: int | None = None, update_identity: bool = False) -> IntakeResult:
+    """Finish a draft: validate everything, then write it all, or nothing."""
+    _require_intake_taker(actor)
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    _require_own_draft(intake, actor)
+    answers = intake_draft_answers(intake)
+    if client_id is None:
+        client_id = _draft_client_id(answers)
+    return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id, update_identity=update_identity)
+
+
+def intake_submit(*, actor: User, answers: dict, client_id: int | None = None, update_identity: bool = False) -> IntakeResult:
     """The API's one-shot intake: nothing is saved unless everything is valid."""
+    _require_intake_taker(actor)
     with transaction.atomic():
         intake = Intake(csr=actor, agency=actor.agency, call_language="en")
         history_save(intake, actor=actor, reason="submitted through the API")
-        return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id)
+        return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id, update_identity=update_identity)
 
 
-def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id: int | None) -> IntakeResult:
+def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, update_identity: bool) -> IntakeResult:
     now = timezone.now()
-    cleaned, errors, shelters = intake_validate(answers, language=intake.call_language)
-    existing = _existing_client(client_id, errors)
-    _refuse_second_person_with_same_ssn(cleaned, existing, errors)
-    if errors:
-        raise IntakeInvalid(errors)
+    plan = _plan(answers=answers, actor=actor, client_id=client_id, language=intake.call_language)
+    if plan.errors:
+        raise Invalid(plan.errors)
+    cleaned, existing = plan.cleaned, plan.existing
 
     collected_at: datetime = cleaned.get("collected_at") or now
     view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
@@ -198,7 +296,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id: int 
     intake.status = Intake.Status.COMPLETED
     intake.completed_at = now
     intake.draft_ciphertext = ""
-    result = IntakeResult(intake=intake, shelter_eligibility=shelters)
+    result = IntakeResult(intake=intake, shelter_eligibility=plan.shelters)
 
     if dv_referral_accepted(view):
         # VAWA: no name, DOB, SSN, phone or location of this caller is kept.
@@ -207,10 +305,21 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id: int 
         history_save(DvReferral(intake=intake, vsp_id=cleaned["dv_referral_agency"], created_by=actor), actor=actor)
         return result
 
-    client = _client_from_answers(cleaned, existing=existing, intake=intake, actor=actor)
+    if existing is None:
+        client = _ssn_guarded(lambda: client_create(holding_agency=actor.agency, actor=actor, **_personal(cleaned)))
+    elif not client_is_visible_to(user=actor, client=existing):
+        # Not theirs to see, so not theirs to change: the assessment is attached, the record is left alone.
+        client = existing
+        result.person_left_alone = True
+        result.identity_kept = [code for code in IDENTITY_CODES if code in cleaned]
+    else:
+        client, result.identity_kept = _existing_client_update(
+            existing, cleaned, intake=intake, actor=actor, update_identity=update_identity
+        )
     intake.client = client
     result.client = client
-    _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at)
+    if not result.person_left_alone:
+        _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at)
 
     if cleaned.get("county") == "outside_coc":
         intake.outcome = Intake.Outcome.OUTSIDE_COC
@@ -220,6 +329,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id: int 
         intake.outcome = Intake.Outcome.INTAKE_ONLY
     history_save(intake, actor=actor, reason=f"completed: {intake.get_outcome_display()}")
 
+    # Completion orchestrates: intake → referrals (shelter), intake → bnl (list entry).
     if intake.shelter_choice_id:
         shelter_referral_create(client=client, shelter=Shelter.objects.get(pk=intake.shelter_choice_id), actor=actor, intake=intake)
     if intake.outcome == Intake.Outcome.ASSESSED:
@@ -228,41 +338,110 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id: int 
     return result
 
 
-def _existing_client(client_id, errors) -> Client | None:
+def _existing_client(client_id, actor: User, errors: Errors) -> Client | None:
+    """The person chosen in the duplicate check: a CoC client, or one the actor's own VSP holds."""
     if client_id in (None, ""):
         return None
-    client = Client.objects.filter(pk=client_id, holding_agency__is_vsp=False).first() if str(client_id).isdigit() else None
+    pk = parse_id(client_id)
+    client = None
+    if pk is not None:
+        client = Client.objects.filter(pk=pk).select_related("holding_agency").first()
+        if client is not None and client.holding_agency.is_vsp and client.holding_agency_id != actor.agency_id:
+            client = None  # a VSP's people do not exist outside it: the same answer as a missing id
     if client is None:
         errors.setdefault("client_id", []).append(NO_SUCH_CLIENT)
     return client
 
 
-def _refuse_second_person_with_same_ssn(cleaned, existing: Client | None, errors) -> None:
-    if existing is not None or cleaned.get("ssn_data_quality") != "full" or not cleaned.get("ssn") or "ssn" in errors:
+def _ssn_owner(ssn: str, *, holder: Agency, exclude_pk: int | None = None) -> Client | None:
+    """The person who already has this SSN in `holder`'s hash space (never one of another space)."""
+    people = Client.objects.filter(ssn_hash=ssn_hash_for_holder(ssn, holder)).select_related("holding_agency")
+    if exclude_pk is not None:
+        people = people.exclude(pk=exclude_pk)
+    return people.order_by("pk").first()
+
+
+def _refuse_second_person_with_same_ssn(cleaned, *, holder: Agency, errors: Errors, exclude_pk: int | None = None) -> None:
+    if cleaned.get("ssn_data_quality") != "full" or not cleaned.get("ssn") or "ssn" in errors:
         return
-    from ces.selectors import client_find_by_ssn
-
-    match = client_find_by_ssn(cleaned["ssn"]).select_related("holding_agency").first()
+    match = _ssn_owner(cleaned["ssn"], holder=holder, exclude_pk=exclude_pk)
     if match is not None:
-        errors.setdefault("ssn", []).append(SSN_BELONGS_TO_SOMEONE.format(label=match.label))
+        errors.setdefault("ssn", []).append(format_lazy(SSN_BELONGS_TO_SOMEONE, label=match.label))
 
 
-def _client_from_answers(cleaned, *, existing: Client | None, intake: Intake, actor: User) -> Client:
-    personal = {code: cleaned[code] for code in PERSONAL_CODES if code in cleaned and code != "ssn"}
+def _is_ssn_conflict(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        diag = getattr(error.__cause__, "diag", None)
+        return getattr(diag, "constraint_name", None) == SSN_CONSTRAINT
+    if isinstance(error, DjangoValidationError) and hasattr(error, "error_dict"):
+        return any(e.code == SSN_CONSTRAINT for e in error.error_dict.get("__all__", []))
+    return False
+
+
+def _ssn_guarded(write):
+    """Run a client write; another intake that recorded the same full-quality SSN first (the
+    partial unique index `client_ssn_unique_full`) makes it a 400 keyed "ssn", never a second person."""
+    try:
+        return write()
+    except (IntegrityError, DjangoValidationError) as error:
+        if _is_ssn_conflict(error):
+            raise Invalid({"ssn": [SSN_TAKEN_MEANWHILE]}) from None
+        raise
+
+
+def _personal(cleaned) -> dict:
+    """The client's fields from the answers (with `ssn`, as client_create and client_update take it)."""
+    personal = {code: cleaned[code] for code in PERSONAL_CODES if code in cleaned}
     if "hmis_consent" in cleaned:
         personal["hmis_consent"] = cleaned["hmis_consent"]
-    ssn = cleaned.get("ssn")
-    if existing is None:
-        return client_create(holding_agency=actor.agency, actor=actor, ssn=ssn or "", **personal)
-    # The caller's fresh answers replace what was on file; history keeps the old values.
-    return client_update(client=existing, actor=actor, reason=f"updated by intake #{intake.pk}", ssn=ssn, **personal)
+    return personal
+
+
+def _identity_differs(client: Client, code: str, value) -> bool:
+    if code == "ssn":
+        return ssn_hash_for_holder(value, client.holding_agency) != client.ssn_hash
+    return getattr(client, code) != value
+
+
+def _existing_client_update(existing: Client, cleaned, *, intake: Intake, actor: User, update_identity: bool):
+    """A person the actor may see: contact data as answered; identity only when asked."""
+    personal = _personal(cleaned)
+    for code in CONSENT_CODES:  # consents go through consent records (_record_consents)
+        personal.pop(code, None)
+    differing = [code for code in IDENTITY_CODES if code in personal and _identity_differs(existing, code, personal[code])]
+    for code in IDENTITY_CODES:
+        if code not in differing or not update_identity:
+            personal.pop(code, None)
+    if not update_identity:
+        reason = f"contact details updated by intake #{intake.pk}"
+        kept = differing
+    else:
+        reason = f"identity and contact details updated by intake #{intake.pk} (agent {actor.get_username()})"
+        kept = []
+        if "ssn" in personal:
+            errors: Errors = {}
+            _refuse_second_person_with_same_ssn(
+                {"ssn": personal["ssn"], "ssn_data_quality": personal.get("ssn_data_quality", existing.ssn_data_quality)},
+                holder=existing.holding_agency, errors=errors, exclude_pk=existing.pk,
+            )
+            if errors:
+                raise Invalid(errors)
+    ssn = personal.pop("ssn", None)
+    if not personal and ssn is None:
+        return existing, kept
+    client = _ssn_guarded(lambda: client_update(client=existing, actor=actor, reason=reason, ssn=ssn, **personal))
+    return client, kept
+
+
+def _consent_method(collection_method: str) -> str:
+    return {
+        Intake.Method.PHONE: ConsentRecord.Method.VERBAL_RECORDED,
+        Intake.Method.VIRTUAL: ConsentRecord.Method.ELECTRONIC,
+    }.get(collection_method, ConsentRecord.Method.WRITTEN)
 
 
 def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime) -> None:
-    consent_method = {
-        Intake.Method.PHONE: ConsentRecord.Method.VERBAL_RECORDED,
-        Intake.Method.VIRTUAL: ConsentRecord.Method.ELECTRONIC,
-    }.get(method, ConsentRecord.Method.WRITTEN)
+    consent_method = _consent_method(method)
     for code, kind in CONSENT_CODES.items():
         if code in cleaned:
             consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor, taken_at=taken_at)
@@ -310,50 +489,77 @@ def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) 
     return assessment
 
 
-def assessment_pdf_schedule(*, assessment: Assessment) -> None:
-    """Render the assessment PDF off the request: a deadline row due now (so a dead
-    broker only delays it), and a task queued after commit to do it at once."""
-    from intake.tasks import assessment_pdf_render
-
-    if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
-        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
-    transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))
-
-
 # --- amendment --------------------------------------------------------------
+
+
+def intake_amendable(*, intake: Intake, actor: User) -> None:
+    """Refuse unless `actor` may amend `intake` (intake.selectors.intake_may_amend)."""
+    if intake.status != Intake.Status.COMPLETED or intake.outcome in ("", Intake.Outcome.DV_REFERRED):
+        raise Invalid(NOT_AMENDABLE)
+    if not intake_may_amend(actor, intake):
+        raise Forbidden(MAY_NOT_AMEND)
+
+
+def _amend_plan(*, intake: Intake, actor: User, changes: dict, reason: str):
+    """(cleaned answers, the changes that change something, errors) of an amendment."""
+    intake_amendable(intake=intake, actor=actor)
+    errors: Errors = {}
+    if not reason.strip():
+        errors["reason"] = [AMEND_NEEDS_REASON]
+    client = intake.client
+    sees_person = client is not None and client_is_visible_to(user=actor, client=client)
+    current = intake_answers(intake)
+    # The SSN on file is checked with the rest (never displayed); a blank SSN field keeps it.
+    changes = {code: value for code, value in changes.items() if not (code == "ssn" and value in ("", None))}
+    changed = {code: value for code, value in changes.items() if str(current.get(code, "")) != str(value)}
+    for code in changed:
+        if code in PATH_CODES:
+            errors.setdefault(code, []).append(CHANGES_THE_PATH)
+        elif code in BY_CODE and BY_CODE[code].section not in AMENDABLE_SECTIONS:
+            errors.setdefault(code, []).append(NOT_AMENDABLE_HERE)
+        elif (code in PERSONAL_CODES or code in CONSENT_CODES) and not sees_person:
+            errors.setdefault(code, []).append(PERSON_NOT_YOURS)
+    on_file = {"ssn": client.reveal_ssn()} if client is not None and client.ssn_ciphertext else {}
+    cleaned, invalid, _shelters = intake_validate({**current, **on_file, **changed}, language=intake.call_language)
+    for code, messages in invalid.items():
+        errors.setdefault(code, []).extend(messages)
+    if client is not None and ("ssn" in changed or "ssn_data_quality" in changed):
+        _refuse_second_person_with_same_ssn(cleaned, holder=client.holding_agency, errors=errors, exclude_pk=client.pk)
+    return cleaned, changed, errors
+
+
+def intake_amend_errors(*, intake: Intake, actor: User, changes: dict, reason: str) -> Errors:
+    """What amending with these answers would refuse, keyed by code (empty: it can be saved)."""
+    return _amend_plan(intake=intake, actor=actor, changes=changes, reason=reason)[2]
 
 
 @transaction.atomic
 def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> IntakeResult:
-    """Correct a completed intake. The reason goes into the history of every row it changes."""
-    if not reason.strip():
-        raise IntakeInvalid({"reason": [AMEND_NEEDS_REASON]})
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
-    if intake.status != Intake.Status.COMPLETED or intake.outcome == Intake.Outcome.DV_REFERRED:
-        raise IntakeInvalid({"non_field_errors": ["Only completed intakes with a client can be amended."]})
-    # The SSN on file is checked with the rest (never displayed); a blank SSN field keeps it.
-    on_file = {"ssn": intake.client.reveal_ssn()} if intake.client and intake.client.ssn_ciphertext else {}
-    if not changes.get("ssn", True):
-        changes = {k: v for k, v in changes.items() if k != "ssn"}
-    answers = {**intake_answers(intake), **on_file, **changes}
-    cleaned, errors, _shelters = intake_validate(answers, language=intake.call_language)
-    for code in changes:
-        if code in ("county", "continue_to_vi", "vi_consent", "safety_safe_talking", "safety_afraid_of_partner",
-                    "dv_referral_accepted", "wants_shelter_tonight", "shelter_choice"):
-            errors.setdefault(code, []).append("This answer changes the path of the call: start a new intake instead.")
+    """Correct a completed intake. The reason goes into the history of every row it changes.
+
+    A consent changed here is a consent *record* (ces.services.consent_record), so a
+    withdrawn HMIS consent stops the sharing at once, everywhere."""
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("client__holding_agency").get(pk=intake.pk)
+    cleaned, changed, errors = _amend_plan(intake=intake, actor=actor, changes=changes, reason=reason)
     if errors:
-        raise IntakeInvalid(errors)
+        raise Invalid(errors)
     for code in INTAKE_COLUMNS:
-        if code in changes and code not in ("dv_referral_agency", "shelter_choice", "dv_pii_sharing_acknowledged"):
+        if code in changed and code not in ("dv_referral_agency", "shelter_choice", "dv_pii_sharing_acknowledged"):
             setattr(intake, code, cleaned.get(code) or "")
-    if "collected_at" in changes:
+    if "collected_at" in changed:
         intake.collected_at = cleaned["collected_at"]
     history_save(intake, actor=actor, reason=f"amended: {reason}")
     client = intake.client
-    personal = {code: cleaned.get(code, "") for code in PERSONAL_CODES if code in changes and code != "ssn"}
-    if personal or "ssn" in changes:
-        client = client_update(client=client, actor=actor, reason=f"amended intake #{intake.pk}: {reason}",
-                               ssn=cleaned.get("ssn", "") if "ssn" in changes else None, **personal)
+    personal = {code: cleaned.get(code, "") for code in PERSONAL_CODES if code in changed and code not in CONSENT_CODES}
+    ssn = personal.pop("ssn", None)
+    if personal or ssn is not None:
+        amended = client
+        client = _ssn_guarded(lambda: client_update(client=amended, actor=actor, reason=f"amended intake #{intake.pk}: {reason}",
+                                                    ssn=ssn, **personal))
+    for code, kind in CONSENT_CODES.items():
+        if code in changed and code in cleaned:
+            consent_record(client=client, kind=kind, answer=cleaned[code], method=_consent_method(intake.collection_method),
+                           actor=actor, note=f"amended intake #{intake.pk}: {reason}")
     result = IntakeResult(intake=intake, client=client)
     assessment = Assessment.objects.filter(intake=intake).first()
     if assessment is not None:
@@ -369,12 +575,16 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
     return result
 
 
-def intake_answers(intake: Intake) -> dict:
-    """A completed intake's answers under their codes, as strings (for amending and display)."""
+def intake_answers(intake: Intake, *, personal: bool = True) -> dict:
+    """A completed intake's answers under their codes, as strings (for amending and display).
+
+    `personal=False` leaves out the person's data (for a screen whose reader may not see them)."""
     if intake.status == Intake.Status.DRAFT:
         return intake_draft_answers(intake)
     answers: dict = {}
     for code in INTAKE_COLUMNS:
+        if not personal and code in CONSENT_CODES:
+            continue
         value = getattr(intake, f"{code}_id" if code in ("dv_referral_agency", "shelter_choice") else code)
         if value not in (None, ""):
             answers[code] = value
@@ -382,7 +592,7 @@ def intake_answers(intake: Intake) -> dict:
         answers["collected_at"] = timezone.localtime(intake.collected_at).strftime("%Y-%m-%dT%H:%M")
     answers["collection_method"] = intake.collection_method
     client = intake.client
-    if client is not None:
+    if client is not None and personal:
         for code in PERSONAL_CODES:
             if code == "ssn":
                 continue

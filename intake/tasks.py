@@ -4,13 +4,12 @@ from django.utils import timezone
 
 from ces.deadlines import deadline_process
 from ces.models import Deadline
+from intake.models import Assessment
 
 
 @shared_task(name="intake.assessment_pdf_render", acks_late=True, ignore_result=True)
 def assessment_pdf_render(assessment_id: int) -> int:
     """Render the assessment's pending PDF now (the sweep would otherwise do it). Idempotent."""
-    from intake.models import Assessment
-
     pending = Deadline.objects.filter(
         kind="intake.assessment_pdf",
         subject_type=ContentType.objects.get_for_model(Assessment),

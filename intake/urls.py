@@ -5,9 +5,9 @@ from intake import views
 urlpatterns = [
     path("", views.intake_home, name="intake-home"),
     path("new/", views.intake_new, name="intake-new"),
-    path("<int:pk>/", views.intake_detail, name="intake-detail"),
-    path("<int:pk>/autosave/", views.intake_autosave_view, name="intake-autosave"),
-    path("<int:pk>/complete/", views.intake_complete_view, name="intake-complete"),
-    path("<int:pk>/discard/", views.intake_discard_view, name="intake-discard"),
-    path("<int:pk>/amend/", views.intake_amend_view, name="intake-amend"),
+    path("<id:pk>/", views.intake_detail, name="intake-detail"),
+    path("<id:pk>/autosave/", views.intake_autosave_view, name="intake-autosave"),
+    path("<id:pk>/complete/", views.intake_complete_view, name="intake-complete"),
+    path("<id:pk>/discard/", views.intake_discard_view, name="intake-discard"),
+    path("<id:pk>/amend/", views.intake_amend_view, name="intake-amend"),
 ]

@@ -1,70 +1,94 @@
-"""The call agent's screens: drafts, the one-page form, completion, the summary, amendments."""
+"""The call agent's screens: drafts, the one-page form, completion, the summary, amendments.
 
-from datetime import date
+Each action follows docs/architecture.md ("The path of an action"): bind the
+declared input (intake.inputs), fetch the intake through its access helper
+(intake.selectors, 404 for what the user may not see), call one service;
+refusals (ces.errors) are shown by ces.web.screen_action. The form and the
+amendment screen show each problem at its question: they ask the service
+which answers it would refuse (intake_completion_errors, intake_amend_errors)
+before asking it to act.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from ces.models import ClientDocument
-from intake.duplicates import duplicate_candidates
+from ces.access import client_is_visible_to
+from ces.audit import access_log_record
+from ces.inputs import bind
+from ces.models import AccessLog, ClientDocument
+from ces.web import screen_action
+from intake.duplicates import duplicate_search
+from intake.inputs import AmendInput, CallFormInput, CallStartInput, DiscardInput, stop_box_query
 from intake.models import Intake
 from intake.pdf import VAT_ROWS
 from intake.presentation import WATCHED_FOR_DUPLICATES, live_score, section_views, visibility
-from intake.questions import BY_CODE, DECLINED, FLAG
-from intake.selectors import drafts_for, intake_get_for_user, poverty_table_in_force, victim_service_providers
+from intake.questions import BY_CODE, DECLINED, PERSONAL_CODES
+from intake.selectors import drafts_for, intake_get_for_user, intake_may_amend, poverty_table_in_force, victim_service_providers
 from intake.services import (
-    IntakeInvalid,
+    AMENDABLE_SECTIONS,
+    CONSENT_CODES,
     intake_amend,
+    intake_amend_errors,
+    intake_amendable,
     intake_answers,
     intake_autosave,
     intake_complete,
+    intake_completion_errors,
     intake_discard,
     intake_draft_answers,
     intake_start,
     intake_validate,
 )
 
-AMENDABLE_SECTIONS = ("meta", "personal", "shelter_nevada", "shelter_placer", "vi")
-
-
-def _posted_answers(request) -> dict:
-    """The form's answers as typed: every known code present in the POST, plus the
-    duplicate decision. Unticked checkboxes post their hidden 'false'."""
-    answers = {}
-    for code in request.POST:
-        if code in BY_CODE:
-            values = request.POST.getlist(code)
-            answers[code] = values[-1] if BY_CODE[code].type == FLAG else values[0]
-        elif code in ("_client_id", "_new_person"):
-            answers[code] = request.POST[code]
-    return answers
+SAVED = _("Saved.")
+COMPLETED = _("Intake completed.")
+IDENTITY_KEPT = _(
+    "The person's {fields} on file differ from the caller's answers and were kept. To correct the "
+    "record, amend this intake with a reason."
+)
+PERSON_LEFT_ALONE = _(
+    "The assessment was added to this person's record; their details and consents are held by another "
+    "agency and were not changed."
+)
+IDENTITY_LABELS = {
+    "first_name": _("first name"), "middle_name": _("middle name"), "last_name": _("last name"),
+    "name_data_quality": _("name data quality"), "dob": _("date of birth"), "dob_data_quality": _("DOB data quality"),
+    "ssn": _("Social Security number"), "ssn_data_quality": _("SSN data quality"),
+}
+DISCARDED = _("Draft discarded.")
+AMENDED = _("Intake amended; the history keeps the previous answers.")
 
 
 def _ref_options() -> dict[str, list[dict]]:
     return {"dv_referral_agency": [{"value": str(a.pk), "label": a.name} for a in victim_service_providers()]}
 
 
-def _form_context(intake: Intake, answers: dict, errors: dict | None = None, *, user) -> dict:
+def _stop_box(request, answers: dict):
+    """The duplicate check at the form's STOP point: None while there is nothing to check yet."""
+    query = stop_box_query(answers)
+    if query is None:
+        return None
+    return duplicate_search(user=request.user, request=request, **query)
+
+
+def _form_context(request, intake: Intake, answers: dict, errors: dict | None = None, *, duplicates: bool = True,
+                  unstored: dict | None = None) -> dict:
+    """The call form for these answers. Without `errors` (finishing refused), the answers that
+    would be refused are marked anyway, so a reopened draft shows what needs checking."""
     language = intake.call_language
     cleaned, validation_errors, shelters = intake_validate(answers, complete=False, language=language)
-    shown_errors = errors if errors is not None else {}
+    shown_errors = dict(errors) if errors is not None else {**validation_errors}
+    for code, problems in (unstored or {}).items():
+        shown_errors.setdefault(code, []).extend(problems)
     collected = cleaned.get("collected_at") or timezone.localtime()
-    duplicates = None
-    if any(answers.get(code) for code in ("first_name", "last_name")) or len(str(answers.get("ssn", ""))) >= 9:
-        duplicates = duplicate_candidates(
-            user=user,
-            first_name=str(answers.get("first_name", "")),
-            last_name=str(answers.get("last_name", "")),
-            dob=cleaned.get("dob") if isinstance(cleaned.get("dob"), date) else None,
-            ssn=str(answers.get("ssn", "")),
-        )
     return {
         "intake": intake,
         "language": language,
@@ -75,7 +99,7 @@ def _form_context(intake: Intake, answers: dict, errors: dict | None = None, *, 
         "shelters": shelters,
         "shelter_choice": str(answers.get("shelter_choice", "")),
         "score": live_score(answers, cleaned, collected_at=collected, poverty=poverty_table_in_force()),
-        "duplicates": duplicates,
+        "duplicates": _stop_box(request, answers) if duplicates else None,
         "chosen_client": str(answers.get("_client_id", "")),
         "new_person": answers.get("_new_person") == "yes",
         "declined": DECLINED,
@@ -91,51 +115,56 @@ def intake_home(request):
 @login_required
 @permission_required("intake.add_intake", raise_exception=True)
 @require_POST
+@screen_action(fallback="intake-home")
 def intake_new(request):
-    intake = intake_start(actor=request.user, call_language=request.POST.get("call_language", request.LANGUAGE_CODE))
+    values = bind(CallStartInput, request.POST)
+    intake = intake_start(actor=request.user, call_language=values.get("call_language") or request.LANGUAGE_CODE)
     return redirect("intake-detail", pk=intake.pk)
 
 
 @login_required
+@screen_action(fallback="intake-home")
 def intake_detail(request, pk: int):
     intake = intake_get_for_user(user=request.user, pk=pk)
     if intake.status != Intake.Status.DRAFT:
         return _summary(request, intake)
-    if intake.csr_id != request.user.pk:
-        raise PermissionDenied
-    answers = intake_draft_answers(intake)
-    errors = None
     if request.method == "POST":  # the form without JavaScript: save, then finish if asked
-        answers = intake_autosave(intake=intake, actor=request.user, answers=_posted_answers(request))
-        if request.POST.get("action") == "complete":
+        values = bind(CallFormInput, request.POST)
+        saved = intake_autosave(intake=intake, actor=request.user, answers=values["answers"])
+        if values.get("action") == "complete":
             return _complete(request, intake)
-        messages.success(request, _("Saved."))
-    return render(request, "intake/form.html", _form_context(intake, answers, errors, user=request.user))
+        messages.success(request, SAVED)
+        return render(request, "intake/form.html", _form_context(request, intake, saved.answers, unstored=saved.unstored))
+    return render(request, "intake/form.html", _form_context(request, intake, intake_draft_answers(intake)))
+
+
+def _shelter_state(answers: dict, language: str) -> list:
+    return [(r.shelter.pk, r.eligible, tuple(r.reasons)) for r in intake_validate(answers, complete=False, language=language)[2]]
 
 
 @login_required
 @require_POST
+@screen_action(fallback="intake-home")
 def intake_autosave_view(request, pk: int):
     """HTMX: save what was typed; swap in only the blocks whose visibility changed."""
     intake = intake_get_for_user(user=request.user, pk=pk)
-    if intake.status != Intake.Status.DRAFT or intake.csr_id != request.user.pk:
-        raise PermissionDenied
-    before = intake_draft_answers(Intake.objects.get(pk=intake.pk))
-    language_changed = request.POST.get("call_language") not in (None, intake.call_language)
-    after = intake_autosave(
-        intake=intake, actor=request.user, answers=_posted_answers(request), call_language=request.POST.get("call_language")
-    )
+    values = bind(CallFormInput, request.POST)
+    before = intake_draft_answers(intake)
+    language = values.get("call_language")
+    language_changed = language is not None and language != intake.call_language
+    saved = intake_autosave(intake=intake, actor=request.user, answers=values["answers"], call_language=language)
     if language_changed:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    intake.call_language = request.POST.get("call_language") or intake.call_language
-    context = _form_context(intake, after, user=request.user)
+    after = saved.answers
+    duplicates_changed = any(str(before.get(code, "")) != str(after.get(code, "")) for code in WATCHED_FOR_DUPLICATES)
+    context = _form_context(request, intake, after, duplicates=duplicates_changed, unstored=saved.unstored)
     shown_before, shown_after = visibility(before), visibility(after)
     changed = {block for block, shown in shown_after.items() if shown_before.get(block) != shown}
     sections = {s.code: s for s in context["sections"]}
     questions = {q.code: q for s in context["sections"] for q in s.questions}
-    parts = [render_to_string("intake/_saved.html", {"saved_at": timezone.localtime()}, request=request)]
+    parts = [render_to_string("intake/_saved.html", {**context, "saved_at": timezone.localtime()}, request=request)]
     for block in sorted(changed):
         kind, _sep, code = block.partition("-")
         if kind == "section" and code in sections:
@@ -145,73 +174,71 @@ def intake_autosave_view(request, pk: int):
         elif kind == "dv":
             parts.append(render_to_string("intake/_dv_banner.html", {**context, "oob": True}, request=request))
     parts.append(render_to_string("intake/_score.html", {**context, "oob": True}, request=request))
-    shelter_state = lambda answers: [(r.shelter.pk, r.eligible, tuple(r.reasons)) for r in intake_validate(answers, complete=False)[2]]  # noqa: E731
-    if shelter_state(before) != shelter_state(after):
+    if _shelter_state(before, intake.call_language) != _shelter_state(after, intake.call_language):
         parts.append(render_to_string("intake/_shelters.html", {**context, "oob": True}, request=request))
-    if any(str(before.get(code, "")) != str(after.get(code, "")) for code in WATCHED_FOR_DUPLICATES):
+    if duplicates_changed:
         parts.append(render_to_string("intake/_duplicates.html", {**context, "oob": True}, request=request))
     return HttpResponse("".join(parts))
 
 
 @login_required
 @require_POST
+@screen_action(fallback="intake-home")
 def intake_complete_view(request, pk: int):
     intake = intake_get_for_user(user=request.user, pk=pk)
-    if intake.status != Intake.Status.DRAFT or intake.csr_id != request.user.pk:
-        raise PermissionDenied
-    intake_autosave(intake=intake, actor=request.user, answers=_posted_answers(request))
+    values = bind(CallFormInput, request.POST)
+    intake_autosave(intake=intake, actor=request.user, answers=values["answers"])
     return _complete(request, intake)
 
 
 def _complete(request, intake: Intake):
-    try:
-        intake_complete(intake=intake, actor=request.user)
-    except IntakeInvalid as invalid:
-        answers = intake_draft_answers(intake)
-        context = _form_context(intake, answers, invalid.errors, user=request.user)
+    problems = intake_completion_errors(intake=intake, actor=request.user)
+    if problems:
+        context = _form_context(request, intake, intake_draft_answers(intake), problems)
         response = render(request, "intake/form.html", context, status=200)
         if request.htmx:
             response["HX-Retarget"] = "body"
             response["HX-Reswap"] = "innerHTML"
         return response
-    messages.success(request, _("Intake completed."))
+    result = intake_complete(intake=intake, actor=request.user)
+    messages.success(request, COMPLETED)
+    if result.person_left_alone:
+        messages.info(request, PERSON_LEFT_ALONE)
+    elif result.identity_kept:
+        fields = ", ".join(str(IDENTITY_LABELS[code]) for code in result.identity_kept)
+        messages.info(request, format_lazy(IDENTITY_KEPT, fields=fields))
+    url = reverse("intake-detail", args=[intake.pk])
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = intake_url(intake)
+        response["HX-Redirect"] = url
         return response
-    return redirect("intake-detail", pk=intake.pk)
-
-
-def intake_url(intake: Intake) -> str:
-    from django.urls import reverse
-
-    return reverse("intake-detail", args=[intake.pk])
+    return redirect(url)
 
 
 @login_required
 @require_POST
+@screen_action(fallback="intake-home")
 def intake_discard_view(request, pk: int):
     intake = intake_get_for_user(user=request.user, pk=pk)
-    try:
-        intake_discard(intake=intake, actor=request.user)
-    except PermissionError:
-        raise PermissionDenied from None
-    messages.success(request, _("Draft discarded."))
+    bind(DiscardInput, request.POST)
+    intake_discard(intake=intake, actor=request.user)
+    messages.success(request, DISCARDED)
     return redirect("intake-home")
 
 
 def _summary(request, intake: Intake):
-    from ces.access import client_is_visible_to
-
     assessment = getattr(intake, "assessment", None) if intake.outcome == Intake.Outcome.ASSESSED else None
     client = intake.client
     can_see_client = client is not None and client_is_visible_to(user=request.user, client=client)
+    if can_see_client:
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW_CLIENT, request=request, client=client,
+                          obj=intake, detail="intake summary")
     documents = (
         ClientDocument.objects.filter(source_type="intake.assessment", source_id=str(assessment.pk)).order_by("-version")
         if assessment and can_see_client
         else []
     )
-    answers = intake_answers(intake)
+    answers = intake_answers(intake, personal=False)
     _cleaned, _errors, shelters = intake_validate(answers, complete=False, language=request.LANGUAGE_CODE)
     rows = (
         [{"wording": wording, "points": assessment.indicators.get(code, 0)} for code, wording in VAT_ROWS]
@@ -231,41 +258,40 @@ def _summary(request, intake: Intake):
             "shelter_referrals": intake.shelter_referrals.select_related("shelter"),
             "shelters": shelters,
             "documents": documents,
-            "can_amend": _may_amend(request.user, intake),
+            "can_amend": intake_may_amend(request.user, intake),
             "dv_referral": getattr(intake, "dv_referral", None),
         },
     )
 
 
-def _may_amend(user, intake: Intake) -> bool:
-    return intake.outcome not in ("", Intake.Outcome.DV_REFERRED) and (
-        intake.csr_id == user.pk or user.has_perm("intake.amend_intake")
-    )
-
-
 @login_required
+@screen_action(fallback="intake-home")
 def intake_amend_view(request, pk: int):
     intake = intake_get_for_user(user=request.user, pk=pk)
-    if intake.status != Intake.Status.COMPLETED or not _may_amend(request.user, intake):
-        raise PermissionDenied
-    current = intake_answers(intake)
+    intake_amendable(intake=intake, actor=request.user)
+    client = intake.client
+    sees_person = client is not None and client_is_visible_to(user=request.user, client=client)
+    current = intake_answers(intake, personal=sees_person)
     errors: dict = {}
     reason = ""
     if request.method == "POST":
-        posted = _posted_answers(request)
-        reason = request.POST.get("reason", "")
-        changes = {
-            code: value for code, value in posted.items()
-            if code in BY_CODE and BY_CODE[code].section in AMENDABLE_SECTIONS and str(current.get(code, "")) != str(value)
-        }
-        try:
-            intake_amend(intake=intake, actor=request.user, changes=changes, reason=reason)
-        except IntakeInvalid as invalid:
-            errors = invalid.errors
-            current = {**current, **posted}
-        else:
-            messages.success(request, _("Intake amended; the history keeps the previous answers."))
+        values = bind(AmendInput, request.POST)
+        reason = values["reason"]
+        errors = intake_amend_errors(intake=intake, actor=request.user, changes=values["changes"], reason=reason)
+        if not errors:
+            intake_amend(intake=intake, actor=request.user, changes=values["changes"], reason=reason)
+            messages.success(request, AMENDED)
             return redirect("intake-detail", pk=intake.pk)
-    sections = [s for s in section_views(current, errors, request.LANGUAGE_CODE, _ref_options()) if s.code in AMENDABLE_SECTIONS and s.visible]
+        current = {**current, **values["changes"]}
+    if sees_person:
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW_CLIENT, request=request, client=client,
+                          obj=intake, detail="intake amendment form")
+    hidden = set() if sees_person else set(PERSONAL_CODES) | set(CONSENT_CODES)
+    sections = []
+    for section in section_views(current, errors, request.LANGUAGE_CODE, _ref_options()):
+        section.questions = [q for q in section.questions if q.code not in hidden]
+        if section.code in AMENDABLE_SECTIONS and any(q.visible for q in section.questions):
+            sections.append(section)
+    error_list = [(code, BY_CODE[code].wording(request.LANGUAGE_CODE), texts) for code, texts in errors.items() if code in BY_CODE]
     return render(request, "intake/amend.html", {"intake": intake, "sections": sections, "errors": errors, "reason": reason,
-                                                 "declined": DECLINED})
+                                                 "error_list": error_list, "declined": DECLINED, "person_hidden": not sees_person})

@@ -5,12 +5,15 @@ from simple_history.models import HistoricalRecords
 
 
 class CaseAssignment(models.Model):
-    """The one worker assigned to a client (until enrolled in a housing project)."""
+    """The one worker assigned to a client, until the client is enrolled in a housing project
+    (`ended_at`: then the assignment is kept as a record and the worker's caseload no longer counts it)."""
 
     client = models.OneToOneField("ces.Client", on_delete=models.PROTECT, related_name="assignment")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="caseload")
     since = models.DateTimeField(_("assigned since"))
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("ended (enrolled in a housing project)"), null=True, blank=True)
+    ended_because = models.CharField(_("why the assignment ended"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -31,6 +34,14 @@ class ReassignmentRequest(models.Model):
         THREATENING_BEHAVIOR = "threatening_behavior", _("The client was violent or threatening toward the current worker")
         WORKER_SAFETY = "worker_safety", _("Hostility directed at the worker personally (safety transfer)")
 
+    class Situation(models.TextChoices):
+        """The client's situation, stated by the worker from this list (the policy's non-permissible reason among them)."""
+
+        STAYS_IN_AREA = "stays_in_area", _("The client stays in the same area")
+        MOVED_AND_SETTLED = "moved_and_settled", _("The client moved to another area and settled there")
+        TRANSIENT = "transient", _("The client is transient or frequently relocates")
+        OTHER = "other", _("Something else (say what in the explanation)")
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for CoC staff")
         DENIED = "denied", _("Denied by CoC staff")
@@ -48,6 +59,8 @@ class ReassignmentRequest(models.Model):
     track = models.CharField(_("track"), max_length=10, choices=Track.choices)
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     explanation = models.TextField(_("explanation"))
+    client_situation = models.CharField(_("the client's situation, as the worker stated it"), max_length=20, blank=True,
+                                        choices=Situation.choices)
     current_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -112,3 +125,6 @@ class ReassignmentStep(models.Model):
 
     class Meta:
         ordering = ["request", "number", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Step {self.number} of reassignment #{self.request_id}: {self.outcome}"

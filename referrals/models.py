@@ -54,6 +54,9 @@ class ShelterDailyList(models.Model):
         ordering = ["-date", "shelter"]
         constraints = [models.UniqueConstraint(fields=["shelter", "date"], name="one_daily_list_per_shelter_and_day")]
 
+    def __str__(self) -> str:
+        return f"{self.shelter} list of {self.date}"
+
 
 class Vacancy(models.Model):
     """An open bed or unit of a housing program, filled by pulling from the BNL."""
@@ -98,6 +101,9 @@ class Pull(models.Model):
 
     class Meta:
         ordering = ["-pulled_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Pull #{self.pk} for vacancy #{self.vacancy_id}: {self.pulled_count} of {self.requested}"
 
 
 class Referral(models.Model):
@@ -177,3 +183,6 @@ class CeEvent(models.Model):
 
     class Meta:
         ordering = ["-event_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"HUD 4.20 event {self.event} on {self.event_date}"

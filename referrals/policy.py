@@ -1,6 +1,13 @@
 """The numbers and lists of the referral process (bnl-and-referrals.md), each once."""
 
+from django.utils.translation import gettext_lazy as _
+
 from bnl.policy import MAX_OPEN_REFERRALS_PER_VACANCY  # noqa: F401  (the pull's limit, "at most five")
+from referrals.models import Referral, ShelterReferral
+
+# A vacancy is one or more open units or beds (bnl-and-referrals.md, "Vacancies").
+VACANCY_MIN_UNITS = 1
+VACANCY_MAX_UNITS = 500
 
 # "a pending referral with no decision after 10 business days (configurable) sends
 # a reminder to the program and CoC staff; after 20 business days it expires"
@@ -9,11 +16,11 @@ EXPIRY_BUSINESS_DAYS = 20
 
 # "provider_rejected → requires a reason from a documented list"
 REJECTION_REASONS = [
-    ("not_eligible", "Does not meet program eligibility"),
-    ("household_size", "Household size does not fit the unit"),
-    ("unable_to_contact", "Unable to contact after the engagement steps"),
-    ("higher_level_of_care", "Client needs a higher level of care"),
-    ("safety_concern", "Safety concern"),
+    ("not_eligible", _("Does not meet program eligibility")),
+    ("household_size", _("Household size does not fit the unit")),
+    ("unable_to_contact", _("Unable to contact after the engagement steps")),
+    ("higher_level_of_care", _("Client needs a higher level of care")),
+    ("safety_concern", _("Safety concern")),
 ]
 REJECTION_REASON_CODES = {code for code, _label in REJECTION_REASONS}
 
@@ -25,4 +32,25 @@ SHELTER_LIST_HOUR = 7
 SHELTER_LIST_WINDOW_HOURS = 24
 
 # What a shelter tells a walk-in (the CE phone lines of CA-515).
-CALL_CE_PROMPT = "Ask them to call Coordinated Entry: 2-1-1 in Nevada County, 1-833-3PLACER in Placer County."
+CALL_CE_PROMPT = _("Ask them to call Coordinated Entry: 2-1-1 in Nevada County, 1-833-3PLACER in Placer County.")
+
+# The referral's workflow as data: from each open status, the outcomes a program may record
+# (the service, the screen's choices and the tests all read this). `expired` only by the timer.
+DECIDABLE = {
+    Referral.Status.PENDING: (Referral.Status.ACCEPTED, Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
+                              Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED),
+    Referral.Status.ACCEPTED: (Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
+                               Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED),
+}
+DECISION_OUTCOMES = tuple(DECIDABLE[Referral.Status.PENDING])
+# How the program's screen names each outcome it may record.
+OUTCOME_LABELS = {
+    Referral.Status.ACCEPTED: _("Accepted"),
+    Referral.Status.ENROLLED: _("Enrolled (moved in)"),
+    Referral.Status.CLIENT_DECLINED: _("Client declined"),
+    Referral.Status.PROVIDER_REJECTED: _("Rejected by the program"),
+    Referral.Status.NOT_SELECTED: _("Not selected"),
+}
+
+# What a shelter records for a person CE referred to it.
+SHELTER_OUTCOMES = (ShelterReferral.Status.ARRIVED, ShelterReferral.Status.NO_SHOW, ShelterReferral.Status.DENIED)

@@ -1,14 +1,25 @@
 """Reads for programs, vacancies and referrals, scoped to the user's agency (404 otherwise)."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.models import Program, User
 from intake.models import Shelter
-from referrals.models import Referral, ShelterReferral, Vacancy
+from referrals import policy
+from referrals.models import Referral, ShelterDailyList, ShelterReferral, Vacancy
+
+CONTACT_VSP = _("Contact {vsp}{phone} about {label}: the victim service provider reaches the person.")
+CONTACT_HOLDER = _("Contact {agency} about {label}: the person has not consented to share their information with "
+                   "your agency.")
+WALK_IN = _("walk-in")
 
 _OVERSIGHT = (roles.COC_STAFF, roles.HMIS_ADMIN)
 
@@ -54,11 +65,44 @@ def contact_instruction(*, user: User, entry: BnlEntry) -> str:
     """Who a program contacts about a referred person it may not see (DV: the VSP)."""
     if entry.client_id is None:
         phone = f" ({entry.vsp.phone})" if entry.vsp.phone else ""
-        return f"Contact {entry.vsp.name}{phone} about {entry.label}: the victim service provider reaches the person."
+        return str(format_lazy(CONTACT_VSP, vsp=entry.vsp.name, phone=phone, label=entry.label))
     if client_is_visible_to(user=user, client=entry.client):
         return ""
-    return (f"Contact {entry.client.holding_agency.name} about {entry.label}: the person has not consented to "
-            "share their information with your agency.")
+    return str(format_lazy(CONTACT_HOLDER, agency=entry.client.holding_agency.name, label=entry.label))
+
+
+def referral_rows_for(*, user: User, referrals: Iterable[Referral]) -> list[dict]:
+    """Referrals as a program's screen shows them: the person's name only where the privacy rule
+    allows (else whom to contact), and the outcomes the program may record next (policy.DECIDABLE)."""
+    rows = []
+    for referral in referrals:
+        entry = referral.entry
+        visible = entry.client_id is not None and client_is_visible_to(user=user, client=entry.client)
+        rows.append({
+            "referral": referral,
+            "contact": contact_instruction(user=user, entry=entry),
+            "name": entry.client.full_name if visible else "",
+            "client": entry.client if visible else None,
+            "outcomes": [(code, policy.OUTCOME_LABELS[code]) for code in policy.DECIDABLE.get(referral.status, ())],
+        })
+    return rows
+
+
+def vacancies_open_with_rows(*, user: User, program: Program) -> list[Vacancy]:
+    """A program's open vacancies, newest first, each with its referral rows and count of open referrals."""
+    vacancies = list(program.vacancies.filter(status=Vacancy.Status.OPEN).order_by("-created_at"))
+    for vacancy in vacancies:
+        referrals = vacancy.referrals.select_related("entry__client__holding_agency", "entry__vsp").order_by("rank")
+        vacancy.rows = referral_rows_for(user=user, referrals=referrals)
+        vacancy.open_count = sum(1 for row in vacancy.rows if row["referral"].status in Referral.OPEN_STATUSES)
+        vacancy.may_pull = vacancy.open_count < policy.MAX_OPEN_REFERRALS_PER_VACANCY
+    return vacancies
+
+
+def referrals_decided_recently(*, user: User, program: Program, limit: int = 20) -> list[dict]:
+    referrals = (program.referrals.exclude(status__in=Referral.OPEN_STATUSES)
+                 .select_related("entry__client__holding_agency", "entry__vsp").order_by("-decided_at")[:limit])
+    return referral_rows_for(user=user, referrals=referrals)
 
 
 def shelters_run_by(user: User) -> QuerySet[Shelter]:
@@ -74,12 +118,42 @@ def shelter_get_for_staff(*, user: User, pk: int) -> Shelter:
         raise Http404("No such shelter.") from None
 
 
+def shelter_referrals_between(shelter: Shelter, start: datetime, end: datetime, *, walk_ins: bool = True):
+    referrals = ShelterReferral.objects.filter(shelter=shelter, created_at__gte=start, created_at__lt=end)
+    if not walk_ins:
+        referrals = referrals.filter(walk_in=False)  # the daily list is of people CE referred
+    return referrals.select_related("client__holding_agency", "intake").order_by("created_at")
+
+
+def shelter_rows_for(*, user: User, shelter: Shelter, now: datetime) -> list[dict]:
+    """The shelter's screen: everyone referred (and every walk-in) in the last 24 hours, the name only
+    where the privacy rule allows, and the statuses the shelter may record (none for a walk-in)."""
+    start = now - timedelta(hours=policy.SHELTER_LIST_WINDOW_HOURS)
+    labels = dict(ShelterReferral.Status.choices)
+    rows = []
+    for referral in shelter_referrals_between(shelter, start, now + timedelta(minutes=1)):
+        client = referral.client
+        visible = client is not None and client_is_visible_to(user=user, client=client)
+        rows.append({
+            "referral": referral,
+            "name": client.full_name if visible else (referral.walk_in_name if client is None else ""),
+            "client": client if visible else None,
+            "label": client.label if client is not None else WALK_IN,
+            "outcomes": [] if referral.walk_in else [(code, labels[code]) for code in policy.SHELTER_OUTCOMES],
+        })
+    return rows
+
+
+def shelter_daily_list_get_for_staff(*, user: User, shelter_pk: int, pk: int) -> ShelterDailyList:
+    shelter = shelter_get_for_staff(user=user, pk=shelter_pk)
+    daily = ShelterDailyList.objects.filter(pk=pk, shelter=shelter).select_related("shelter").first()
+    if daily is None:
+        raise Http404("No such list.")
+    return daily
+
+
 def shelter_referral_get_for_staff(*, user: User, pk: int) -> ShelterReferral:
     try:
         return ShelterReferral.objects.select_related("client__holding_agency", "shelter").get(pk=pk, shelter__in=shelters_run_by(user))
     except (ShelterReferral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
-
-
-def open_referrals_of_vacancy(vacancy: Vacancy) -> QuerySet[Referral]:
-    return vacancy.referrals.filter(Q(status__in=Referral.OPEN_STATUSES))

@@ -9,8 +9,11 @@ a partial unique index (one open referral per entry) is the backstop.
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bnl.eligibility import eligible_q, list_scope_q
@@ -18,39 +21,51 @@ from bnl.models import BnlEntry
 from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_VACANCY
 from bnl.services import position_record
 from ces import roles
-from ces.audit import history_save
+from ces.audit import access_log_record, history_save
 from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadlines_schedule
-from ces.models import Client, Program, User
+from ces.errors import NON_FIELD, Invalid, NotFound
+from ces.models import AccessLog, Client, Program, User
 from ces.notifications import notification_send
+from ces.selectors import users_with_role
+from reassignment.services import assignment_end_at_enrollment
 from referrals import policy
-from referrals.models import CeEvent, Pull, Referral, ShelterReferral, Vacancy
+from referrals.models import CeEvent, Pull, Referral, ShelterDailyList, ShelterReferral, Vacancy
+from referrals.selectors import programs_run_by, shelters_run_by
 
-VACANCY_NOT_OPEN = "This vacancy is no longer open."
-NOT_A_HOUSING_PROGRAM = "Vacancies are recorded for transitional housing, rapid re-housing and PSH programs."
-COUNT_RANGE = "Pull between 1 and 5 people."
-ALREADY_DECIDED = "This referral is already closed ({status})."
-OUTCOME_UNKNOWN = "Choose one of: accepted, enrolled, client_declined, provider_rejected, not_selected."
-REASON_REQUIRED = "Choose the reason for rejecting from the list."
-JUSTIFICATION_REQUIRED = "Explain the rejection: rejections must be justified and rare."
-STATUS_UNKNOWN = "Choose arrived, no_show or denied."
-DENIAL_REASON_REQUIRED = "Say why the person was denied."
-WALK_IN_NAME_REQUIRED = "Write the person's name (or what they want to be called)."
+VACANCY_NOT_OPEN = _("This vacancy is no longer open.")
+NOT_A_HOUSING_PROGRAM = _("Vacancies are recorded for transitional housing, rapid re-housing and PSH programs.")
+UNITS_RANGE = format_lazy(_("Record between {low} and {high} units."), low=policy.VACANCY_MIN_UNITS,
+                          high=policy.VACANCY_MAX_UNITS)
+COUNT_RANGE = _("Pull between 1 and 5 people.")
+ALREADY_DECIDED = _("This referral is already closed ({status}).")
+OUTCOME_UNKNOWN = _("Choose one of: accepted, enrolled, client_declined, provider_rejected, not_selected.")
+REASON_REQUIRED = _("Choose the reason for rejecting from the list.")
+JUSTIFICATION_REQUIRED = _("Explain the rejection: rejections must be justified and rare.")
+STATUS_UNKNOWN = _("Choose arrived, no_show or denied.")
+DENIAL_REASON_REQUIRED = _("Say why the person was denied.")
+WALK_IN_NAME_REQUIRED = _("Write the person's name (or what they want to be called).")
+WALK_IN_ARRIVED = _("A walk-in has arrived and cannot be denied: there is no status to change.")
+NOT_YOUR_PROGRAM = _("No such program.")
 
-DECIDABLE = {
-    Referral.Status.PENDING: {Referral.Status.ACCEPTED, Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
-                              Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED},
-    Referral.Status.ACCEPTED: {Referral.Status.ENROLLED, Referral.Status.CLIENT_DECLINED,
-                               Referral.Status.PROVIDER_REJECTED, Referral.Status.NOT_SELECTED},
-}
 REMINDER_KIND = "referrals.reminder"
 EXPIRY_KIND = "referrals.expire"
 
 
-class ReferralInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+# --- who may act ----------------------------------------------------------------
+
+
+def _require_program_staff(actor: User, program: Program) -> None:
+    """Vacancies and referrals are worked by the program's own staff (404 for anyone else)."""
+    if not programs_run_by(actor).filter(pk=program.pk).exists():
+        raise NotFound(NOT_YOUR_PROGRAM)
+
+
+def _require_shelter_staff(actor: User, shelter) -> None:
+    if actor.is_system:
+        return
+    if not shelters_run_by(actor).filter(pk=shelter.pk).exists():
+        raise NotFound()
 
 
 # --- vacancies and pulls ------------------------------------------------------
@@ -58,8 +73,11 @@ class ReferralInvalid(Exception):
 
 @transaction.atomic
 def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str = "") -> Vacancy:
+    _require_program_staff(actor, program)
     if not program.is_housing:
-        raise ReferralInvalid({"program": [NOT_A_HOUSING_PROGRAM]})
+        raise Invalid({"program": [NOT_A_HOUSING_PROGRAM]})
+    if isinstance(units, bool) or not isinstance(units, int) or not policy.VACANCY_MIN_UNITS <= units <= policy.VACANCY_MAX_UNITS:
+        raise Invalid({"units": [UNITS_RANGE]})
     vacancy = Vacancy(program=program, units=units, note=(note or "")[:500], created_by=actor)
     return history_save(vacancy, actor=actor, reason="vacancy recorded")
 
@@ -67,11 +85,12 @@ def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str =
 @transaction.atomic
 def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int = MAX_OPEN_REFERRALS_PER_VACANCY) -> Pull:
     """Refer the top eligible active entries to the vacancy, never more than five open at once."""
-    if not isinstance(count, int) or not 1 <= count <= MAX_OPEN_REFERRALS_PER_VACANCY:
-        raise ReferralInvalid({"count": [COUNT_RANGE]})
-    vacancy = Vacancy.objects.select_for_update().select_related("program__agency").get(pk=vacancy.pk)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_OPEN_REFERRALS_PER_VACANCY:
+        raise Invalid({"count": [COUNT_RANGE]})
+    vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency").get(pk=vacancy.pk)
+    _require_program_staff(actor, vacancy.program)
     if vacancy.status != Vacancy.Status.OPEN:
-        raise ReferralInvalid({"non_field_errors": [VACANCY_NOT_OPEN]})
+        raise Invalid({NON_FIELD: [VACANCY_NOT_OPEN]})
     program = vacancy.program
     open_now = vacancy.referrals.filter(status__in=Referral.OPEN_STATUSES).count()
     room = max(0, min(count, MAX_OPEN_REFERRALS_PER_VACANCY - open_now))
@@ -184,13 +203,14 @@ def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], ra
 @transaction.atomic
 def referral_decide(*, referral: Referral, outcome: str, actor: User, reason: str = "", justification: str = "") -> Referral:
     """Record the program's (or client's) answer to a referral, with its effects on the list."""
-    referral = Referral.objects.select_for_update().select_related("vacancy", "program", "entry").get(pk=referral.pk)
-    if referral.status not in DECIDABLE:
-        raise ReferralInvalid({"non_field_errors": [ALREADY_DECIDED.format(status=referral.get_status_display())]})
-    if outcome not in {choice for choice in Referral.Status.values if choice not in ("pending", "expired")}:
-        raise ReferralInvalid({"outcome": [OUTCOME_UNKNOWN]})
-    if outcome not in DECIDABLE[referral.status]:
-        raise ReferralInvalid({"outcome": [ALREADY_DECIDED.format(status=referral.get_status_display())]})
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("vacancy", "program__agency", "entry").get(pk=referral.pk)
+    _require_program_staff(actor, referral.program)
+    if referral.status not in policy.DECIDABLE:
+        raise Invalid({NON_FIELD: [format_lazy(ALREADY_DECIDED, status=referral.get_status_display())]})
+    if outcome not in policy.DECISION_OUTCOMES:
+        raise Invalid({"outcome": [OUTCOME_UNKNOWN]})
+    if outcome not in policy.DECIDABLE[referral.status]:
+        raise Invalid({"outcome": [format_lazy(ALREADY_DECIDED, status=referral.get_status_display())]})
     if outcome == Referral.Status.PROVIDER_REJECTED:
         errors = {}
         if reason not in policy.REJECTION_REASON_CODES:
@@ -198,7 +218,7 @@ def referral_decide(*, referral: Referral, outcome: str, actor: User, reason: st
         if not (justification or "").strip():
             errors["justification"] = [JUSTIFICATION_REQUIRED]
         if errors:
-            raise ReferralInvalid(errors)
+            raise Invalid(errors)
     was_accepted = referral.status == Referral.Status.ACCEPTED
     now = timezone.now()
     referral.status = outcome
@@ -215,16 +235,18 @@ def referral_decide(*, referral: Referral, outcome: str, actor: User, reason: st
     entry = referral.entry
     if outcome == Referral.Status.ENROLLED:
         _enrolled(referral, entry, actor=actor)
+        assignment_end_at_enrollment(client=entry.client, program=referral.program, actor=actor)
     else:
         _back_to_active(entry, actor=actor, why=f"referral #{referral.pk}: {outcome.replace('_', ' ')}")
     _ce_result(referral, outcome, actor=actor)
     if outcome == Referral.Status.CLIENT_DECLINED and was_accepted:
-        for staff in User.objects.filter(groups__name=roles.COC_STAFF, is_active=True):
+        for staff in users_with_role(roles.COC_STAFF):
             notification_send(
                 recipient=staff,
-                subject=f"{entry.label} declined after accepting a referral",
-                body=f"{entry.label} declined the referral to {referral.program.name} after having accepted it.",
-                link=f"/bnl/{entry.pk}/",
+                subject=format_lazy(_("{label} declined after accepting a referral"), label=entry.label),
+                body=format_lazy(_("{label} declined the referral to {program} after having accepted it."),
+                                 label=entry.label, program=referral.program.name),
+                link=reverse("bnl-detail", args=[entry.pk]),
             )
     return referral
 
@@ -284,7 +306,7 @@ def _ce_result(referral: Referral, outcome: str, *, actor: User) -> None:
 @transaction.atomic
 def referral_expire(*, referral: Referral, actor: User) -> bool:
     """20 business days without an answer: the referral expires and the person returns to the list."""
-    referral = Referral.objects.select_for_update().select_related("entry", "program").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("entry", "program").get(pk=referral.pk)
     if referral.status != Referral.Status.PENDING:
         return False
     referral.status = Referral.Status.EXPIRED
@@ -292,8 +314,13 @@ def referral_expire(*, referral: Referral, actor: User) -> bool:
     history_save(referral, actor=actor, reason=f"expired: no answer in {policy.EXPIRY_BUSINESS_DAYS} business days")
     _back_to_active(referral.entry, actor=actor, why=f"referral #{referral.pk} expired")
     _ce_result(referral, Referral.Status.EXPIRED, actor=actor)
-    _notify_program_and_coc(referral, subject=f"Referral of {referral.entry.label} to {referral.program.name} expired",
-                            body="No decision was recorded in 20 business days; the person is back on the list.")
+    _notify_program_and_coc(
+        referral,
+        subject=format_lazy(_("Referral of {label} to {program} expired"), label=referral.entry.label,
+                            program=referral.program.name),
+        body=format_lazy(_("No decision was recorded in {days} business days; the person is back on the list."),
+                         days=policy.EXPIRY_BUSINESS_DAYS),
+    )
     return True
 
 
@@ -302,19 +329,19 @@ def referral_remind(*, referral: Referral) -> bool:
         return False
     _notify_program_and_coc(
         referral,
-        subject=f"Referral of {referral.entry.label} to {referral.program.name} needs an answer",
-        body=f"No decision after {policy.REMINDER_BUSINESS_DAYS} business days; it expires after {policy.EXPIRY_BUSINESS_DAYS}.",
+        subject=format_lazy(_("Referral of {label} to {program} needs an answer"), label=referral.entry.label,
+                            program=referral.program.name),
+        body=format_lazy(_("No decision after {reminder} business days; it expires after {expiry}."),
+                         reminder=policy.REMINDER_BUSINESS_DAYS, expiry=policy.EXPIRY_BUSINESS_DAYS),
     )
     return True
 
 
-def _notify_program_and_coc(referral: Referral, *, subject: str, body: str) -> None:
-    recipients = User.objects.filter(is_active=True).filter(
-        Q(agency=referral.program.agency, groups__name__in=[roles.PROGRAM_STAFF, roles.VSP_ADVOCATE])
-        | Q(groups__name=roles.COC_STAFF)
-    ).distinct()
-    for user in recipients:
-        notification_send(recipient=user, subject=subject, body=body, link=f"/referrals/programs/{referral.program_id}/")
+def _notify_program_and_coc(referral: Referral, *, subject, body) -> None:
+    recipients = {*users_with_role(roles.PROGRAM_STAFF, roles.VSP_ADVOCATE, agency=referral.program.agency_id),
+                  *users_with_role(roles.COC_STAFF)}
+    for user in sorted(recipients, key=lambda u: u.pk):
+        notification_send(recipient=user, subject=subject, body=body, link=reverse("program-detail", args=[referral.program_id]))
 
 
 # --- emergency shelter ---------------------------------------------------------
@@ -334,11 +361,14 @@ def shelter_referral_create(*, client: Client, shelter, actor: User, intake=None
 
 @transaction.atomic
 def shelter_referral_status_set(*, referral: ShelterReferral, status: str, actor: User, reason: str = "") -> ShelterReferral:
-    if status not in (ShelterReferral.Status.ARRIVED, ShelterReferral.Status.NO_SHOW, ShelterReferral.Status.DENIED):
-        raise ReferralInvalid({"status": [STATUS_UNKNOWN]})
+    referral = ShelterReferral.objects.select_for_update(of=("self",)).select_related("shelter").get(pk=referral.pk)
+    _require_shelter_staff(actor, referral.shelter)
+    if referral.walk_in:
+        raise Invalid({NON_FIELD: [WALK_IN_ARRIVED]})
+    if status not in policy.SHELTER_OUTCOMES:
+        raise Invalid({"status": [STATUS_UNKNOWN]})
     if status == ShelterReferral.Status.DENIED and not reason.strip():
-        raise ReferralInvalid({"denied_reason": [DENIAL_REASON_REQUIRED]})
-    referral = ShelterReferral.objects.select_for_update().get(pk=referral.pk)
+        raise Invalid({"reason": [DENIAL_REASON_REQUIRED]})
     referral.status = status
     referral.denied_reason = reason.strip() if status == ShelterReferral.Status.DENIED else ""
     referral.status_changed_at = timezone.now()
@@ -359,8 +389,9 @@ def shelter_referral_status_set(*, referral: ShelterReferral, status: str, actor
 @transaction.atomic
 def shelter_walk_in_record(*, shelter, name: str, actor: User, note: str = "") -> ShelterReferral:
     """Someone arrived without a referral: they cannot be denied; record them and prompt a CE call."""
+    _require_shelter_staff(actor, shelter)
     if not (name or "").strip():
-        raise ReferralInvalid({"walk_in_name": [WALK_IN_NAME_REQUIRED]})
+        raise Invalid({"name": [WALK_IN_NAME_REQUIRED]})
     referral = ShelterReferral(shelter=shelter, walk_in=True, walk_in_name=name.strip()[:200], note=note.strip(),
                                status=ShelterReferral.Status.ARRIVED, created_by=actor, status_changed_at=timezone.now(),
                                status_changed_by=actor)
@@ -374,3 +405,26 @@ def shelter_list_window(now: datetime) -> tuple[datetime, datetime, "datetime.da
     if local < end:
         end -= timedelta(days=1)
     return end - timedelta(hours=policy.SHELTER_LIST_WINDOW_HOURS), end, timezone.localtime(end).date()
+
+
+# --- who looked ------------------------------------------------------------------
+
+
+def referrals_read_record(*, user: User, request: HttpRequest, rows: list[dict], single: bool = False) -> AccessLog | None:
+    """One access-log row for a screen or answer that showed anyone's name (rows from
+    referrals.selectors, `client` set only where it was shown); none when it showed only labels."""
+    clients = [row["client"] for row in rows if row.get("client") is not None]
+    if not clients:
+        return None
+    if single:
+        return access_log_record(user=user, action=AccessLog.Action.API_READ, request=request, client=clients[0],
+                                 obj=rows[0].get("referral"))
+    ids = ", ".join(str(client.pk) for client in clients)
+    detail = f"referrals: {len(rows)} shown, personal data of clients {ids}"
+    return access_log_record(user=user, action=AccessLog.Action.VIEW_LIST, request=request,
+                             detail=(detail[:497] + "...") if len(detail) > 500 else detail)
+
+
+def shelter_daily_list_download_record(*, user: User, request: HttpRequest, daily: ShelterDailyList) -> AccessLog:
+    return access_log_record(user=user, action=AccessLog.Action.DOWNLOAD_PDF, request=request, obj=daily,
+                             detail=f"shelter list {daily.shelter.name} {daily.date}")

@@ -5,32 +5,30 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
 
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.models import User
 from ces.notifications import notification_send
+from ces.selectors import users_with_role
 from intake.models import Shelter
-from referrals.models import ShelterDailyList, ShelterReferral
+from referrals.models import ShelterDailyList
+from referrals.selectors import shelter_referrals_between
 from referrals.services import shelter_list_window
 
-
-def shelter_referrals_between(shelter: Shelter, start: datetime, end: datetime, *, walk_ins: bool = True):
-    referrals = ShelterReferral.objects.filter(shelter=shelter, created_at__gte=start, created_at__lt=end)
-    if not walk_ins:
-        referrals = referrals.filter(walk_in=False)  # the daily list is of people CE referred
-    return (
-        referrals
-        .select_related("client__holding_agency", "intake")
-        .order_by("created_at")
-    )
+LIST_READY_SUBJECT = _("{shelter}: {count} referred in the last 24 hours")
+LIST_READY_BODY = _("The list for {day} is ready.")
 
 
 def shelter_staff(shelter: Shelter):
     if shelter.program_id is None:
         return User.objects.none()
-    return User.objects.filter(agency_id=shelter.program.agency_id, groups__name=roles.PROGRAM_STAFF, is_active=True).distinct()
+    return users_with_role(roles.PROGRAM_STAFF, agency=shelter.program.agency_id)
 
 
 def _rows(shelter: Shelter, referrals, viewer: User | None) -> list[dict]:
@@ -51,8 +49,6 @@ def _rows(shelter: Shelter, referrals, viewer: User | None) -> list[dict]:
 @transaction.atomic
 def shelter_daily_list_make(*, shelter: Shelter, now: datetime | None = None) -> ShelterDailyList | None:
     """Make the list for the latest 07:00 window if it does not exist yet. Idempotent."""
-    from weasyprint import HTML
-
     start, end, day = shelter_list_window(now or timezone.now())
     if ShelterDailyList.objects.filter(shelter=shelter, date=day).exists():
         return None
@@ -73,8 +69,10 @@ def shelter_daily_list_make(*, shelter: Shelter, now: datetime | None = None) ->
         daily.file.delete(save=False)
         return None
     for user in staff:
-        notification_send(recipient=user, subject=f"{shelter.name}: {len(referrals)} referred in the last 24 hours",
-                          body=f"The list for {day:%Y-%m-%d} is ready.", link=f"/referrals/shelters/{shelter.pk}/")
+        notification_send(recipient=user,
+                          subject=format_lazy(LIST_READY_SUBJECT, shelter=shelter.name, count=len(referrals)),
+                          body=format_lazy(LIST_READY_BODY, day=f"{day:%Y-%m-%d}"),
+                          link=reverse("shelter-detail", args=[shelter.pk]))
     return daily
 
 

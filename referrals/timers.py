@@ -3,19 +3,15 @@
 from ces.deadlines import deadline_kind
 from ces.models import Deadline
 from ces.system_user import system_user_get
+from referrals.models import Referral
+from referrals.services import EXPIRY_KIND, REMINDER_KIND, referral_expire, referral_remind
 
 
-@deadline_kind("referrals.reminder")
+@deadline_kind(REMINDER_KIND)
 def referral_reminder_due(deadline: Deadline) -> None:
-    from referrals.models import Referral
-    from referrals.services import referral_remind
-
     referral_remind(referral=Referral.objects.select_related("entry__client__holding_agency", "entry__vsp", "program").get(pk=deadline.subject_id))
 
 
-@deadline_kind("referrals.expire")
+@deadline_kind(EXPIRY_KIND)
 def referral_expiry_due(deadline: Deadline) -> None:
-    from referrals.models import Referral
-    from referrals.services import referral_expire
-
     referral_expire(referral=Referral.objects.get(pk=deadline.subject_id), actor=system_user_get())

@@ -1,15 +1,13 @@
+"""What the core's API endpoints answer (and the agencies' and programs' editable shapes)."""
+
 from rest_framework import serializers
 
 from ces.models import Agency, Client, Program
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField(help_text="The key, shown this once: only a hash of it is stored.")
+    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -34,10 +32,12 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = ["id", "name", "type", "agency_id", "counties", "criteria", "is_active"]
+        fields = ["id", "name", "type", "agency_id", "counties", "criteria", "is_active", "engagement_policy", "lost_contact_months"]
 
 
-class ClientSerializer(serializers.ModelSerializer):
+class ClientOutput(serializers.ModelSerializer):
+    """A client's personal data: only ever built for a client fetched through ces.access."""
+
     label = serializers.CharField(read_only=True)
     holding_agency_id = serializers.IntegerField(read_only=True)
     ssn_last4 = serializers.CharField(read_only=True)

@@ -1,26 +1,23 @@
-from django.contrib.auth import authenticate
+"""The core's API: the token exchange, agencies and programs, a client's record.
+
+Each endpoint takes the path of an action (docs/architecture.md): declared input (ces.forms),
+access helper (ces.access), service (ces.services), output serializer (ces.api.serializers);
+refusals are answered by ces.api.errors.
+"""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from ces.access import client_get_for_user
-from ces.api.errors import NON_FIELD, errors_response
-from ces.api.serializers import (
-    AgencySerializer,
-    ClientSerializer,
-    ProgramSerializer,
-    TokenRequestSerializer,
-    TokenResponseSerializer,
-)
+from ces.api.serializers import AgencySerializer, ClientOutput, ProgramSerializer, TokenOutput
 from ces.audit import access_log_record
-from ces.lockout import LOCKED_OUT, LOCKED_OUT_STATUS
+from ces.forms import TokenInput
+from ces.inputs import bind
 from ces.models import AccessLog, Agency, Program
-from ces.services import agency_save, program_save
-
-BAD_CREDENTIALS = "Unable to log in with that username and password."
+from ces.services import agency_save, api_token_issue, program_save
 
 
 class ApiRootView(APIView):
@@ -40,29 +37,20 @@ class ApiRootView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for the user's API token.
+    """Exchange a username and password for a new API token (django-rest-knox).
 
-    Same throttling and lock-out as the login page (django-axes).
+    The key is in this answer only (a hash is stored); it expires (`expiry`, API_TOKEN_TTL_DAYS)
+    and every token of a person is revoked when their password changes. Same throttling and
+    lock-out as the login page (django-axes).
     """
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(request=TokenInput, responses={200: TokenOutput})
     def post(self, request):
-        body = TokenRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user = authenticate(
-            request=request._request,
-            username=body.validated_data["username"],
-            password=body.validated_data["password"],
-        )
-        if getattr(request._request, "axes_locked_out", False):
-            return errors_response({NON_FIELD: [LOCKED_OUT]}, LOCKED_OUT_STATUS)
-        if user is None or not user.is_active:
-            return errors_response({NON_FIELD: [BAD_CREDENTIALS]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = api_token_issue(request=request._request, **bind(TokenInput, request.data))
+        return Response(TokenOutput({"token": key, "expiry": token.expiry}).data)
 
 
 class AgencyList(generics.ListCreateAPIView):
@@ -104,10 +92,10 @@ class ProgramDetail(generics.RetrieveUpdateAPIView):
 
 
 class ClientDetail(APIView):
-    """A client's personal data, for a user who may see it (404 otherwise). Logged."""
+    """A client's personal data, for a user who may see it (404 otherwise, missing or not). Logged."""
 
-    @extend_schema(responses={200: ClientSerializer})
+    @extend_schema(responses={200: ClientOutput})
     def get(self, request, pk: int):
         client = client_get_for_user(user=request.user, pk=pk)
-        access_log_record(user=request.user, action=AccessLog.Action.API_READ, request=request._request, client=client, obj=client)
-        return Response(ClientSerializer(client).data)
+        access_log_record(user=request.user, action=AccessLog.Action.API_READ, request=request, client=client, obj=client)
+        return Response(ClientOutput(client).data)

@@ -51,7 +51,7 @@ PROGRAMS = [
     ),
     ("NCH", "Youth Bridge Transitional Housing", "th", BOTH, {"requires_youth": True}),
     ("SUP", "Safe Housing DV Transitional Program", "th", ["placer"], {"requires_dv": True}),
-    ("COSE", "Supported Employment Services", "services", BOTH, {}),
+    ("COSE", "Supported Employment Services", "services", BOTH, {"engagement_policy": "disengagement_30_60"}),
 ]
 
 # One user per role; the username is the role's code.

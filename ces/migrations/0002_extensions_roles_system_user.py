@@ -41,7 +41,6 @@ DROP FUNCTION IF EXISTS ces_accesslog_append_only();
 class Migration(migrations.Migration):
     dependencies = [
         ("ces", "0001_initial"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 

@@ -19,6 +19,9 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exported data")
         API_READ = "api_read", _("Read a client through the API")
         SEARCH = "search", _("Searched clients")
+        VIEW_LIST = "view_list", _("Viewed a list showing personal data")
+        VIEW_AUDIT = "view_audit", _("Reviewed the audit history")
+        ADMIN_VIEW = "admin_view", _("Viewed a record in the administration")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ces import crypto
 from ces.choices import DataQuality, Language, YesNo
-from ces.ssn import ssn_lookup_hash, ssn_masked, ssn_normalize
+from ces.ssn import ssn_hash_for_holder, ssn_masked, ssn_normalize
 
 
 class Client(models.Model):
@@ -17,7 +17,9 @@ class Client(models.Model):
 
     Personal data here is visible only through ces.access. The SSN is never
     stored in plaintext: `ssn_ciphertext` (Fernet), `ssn_hash` (keyed HMAC for
-    lookup) and `ssn_last4` (for display) are all that is kept.
+    lookup, in the CoC's space or in the holding VSP's own: ces.ssn) and
+    `ssn_last4` (for display) are all that is kept. A full-quality SSN belongs
+    to one person per space (`client_ssn_unique_full`).
     """
 
     holding_agency = models.ForeignKey(
@@ -90,6 +92,17 @@ class Client(models.Model):
             GinIndex(OpClass(Lower("last_name"), name="gin_trgm_ops"), name="client_last_name_trgm"),
             models.Index(Func(F("last_name"), function="dmetaphone"), name="client_last_name_dmetaphone"),
         ]
+        constraints = [
+            # One person per full-quality SSN in each lookup space (the CoC's, or one VSP's): two
+            # intakes racing with the same SSN cannot both create a person (intake.services).
+            models.UniqueConstraint(
+                fields=["ssn_hash"],
+                condition=models.Q(ssn_data_quality="full") & ~models.Q(ssn_hash=""),
+                name="client_ssn_unique_full",
+                violation_error_code="client_ssn_unique_full",
+                violation_error_message=_("This Social Security number is already recorded for another person."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -108,13 +121,14 @@ class Client(models.Model):
         return ssn_masked(self.ssn_last4)
 
     def set_ssn(self, raw: str) -> None:
-        """Store an SSN encrypted, with its lookup hash and last 4. Blank clears it."""
+        """Store an SSN encrypted, with its lookup hash (in the holding agency's space) and last 4.
+        Blank clears it."""
         ssn = ssn_normalize(raw)
         if not ssn:
             self.ssn_ciphertext = self.ssn_hash = self.ssn_last4 = ""
             return
         self.ssn_ciphertext = crypto.encrypt(ssn)
-        self.ssn_hash = ssn_lookup_hash(ssn)
+        self.ssn_hash = ssn_hash_for_holder(ssn, self.holding_agency)
         self.ssn_last4 = ssn[-4:]
 
     def reveal_ssn(self) -> str:

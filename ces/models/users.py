@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +33,10 @@ class User(AbstractUser):
     is_system = models.BooleanField(
         _("system user"), default=False, help_text=_("The account scheduled jobs act as.")
     )
+    password_changed_at = models.DateTimeField(
+        _("password changed"), null=True, blank=True, editable=False,
+        help_text=_("API tokens issued before this no longer work (ces.api.auth)."),
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -47,3 +52,13 @@ class User(AbstractUser):
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.roles.intersection(codes))
+
+    def set_password(self, raw_password) -> None:
+        """Django's, noting when: whatever path sets a password (the admin, `changepassword`,
+        a reset), API tokens issued before it stop working (ces.api.auth)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed_at = timezone.now()

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "reassignment",
     "engagement",
     "grievances",
+    "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ces.middleware.RefuseUnstorableInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ces.middleware.PrivateResponses",
+    "ces.middleware.ServiceErrorBackstop",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -80,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ces.context_processors.navigation",
+                "ces.web.kept_input",
             ],
         },
     },
@@ -125,6 +131,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ces.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The person's address, not the proxy's: lock-out and the access log use one function
+# (ces.audit.client_ip), which trusts X-Forwarded-For only for TRUSTED_PROXY_COUNT proxies.
+AXES_CLIENT_IP_CALLABLE = "ces.audit.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Sessions end after 30 minutes of inactivity (configurable) and on browser close.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -200,15 +210,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API (api.md) ---
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad credential 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ces.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ces.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["ces.api.parsers.StrictJSONParser"],
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
+}
+# API tokens (django-rest-knox): only a hash is stored, the key is shown once; each token
+# expires after API_TOKEN_TTL_DAYS and every token of a user is revoked when the password changes.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CA-515 Coordinated Entry System API",
@@ -222,11 +241,23 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "YesNoEnum": "ces.choices.YesNo",
         "DataQualityEnum": "ces.choices.DataQuality",
+        "EngagementKindEnum": "engagement.models.EngagementCase.Kind",
+        "EngagementStatusEnum": "engagement.models.EngagementCase.Status",
+        "EngagementPolicyEnum": "engagement.models.EngagementCase.Policy",
     },
 }
 
+# Request limits (docs/security.md): forms through Django's own limits, the API's JSON
+# through ces.api.parsers (DRF reads the stream itself).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+API_MAX_BODY_BYTES = 1024 * 1024
+API_MAX_JSON_DEPTH = 20
+
 # --- audit history ---
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History is read, never written back: no "revert" in the admin (ces.admin refuses its POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- the named system user that scheduled jobs act as ---
 CES_SYSTEM_USERNAME = "ces-system"
@@ -237,5 +268,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools report every font subset and CSS step: keep only real problems.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

@@ -20,6 +20,9 @@ if CES_BROKER != "filesystem":  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL
 
 # HTTPS only: TLS ends at the proxy in front of gunicorn, which sets X-Forwarded-Proto.
+# The same one proxy appends the browser's address to X-Forwarded-For (docs/operations.md);
+# set TRUSTED_PROXY_COUNT=0 when nothing stands in front of gunicorn, 2 for two proxies.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

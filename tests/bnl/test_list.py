@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -11,11 +12,12 @@ from bnl.models import BnlEntry
 from bnl.policy import bnl_ordered
 from bnl.services import (
     JUSTIFICATION_REQUIRED,
-    BnlInvalid,
     bnl_entry_status_set,
     bnl_place_deidentified_on_coc_list,
 )
+from bnl.tasks import positions_snapshot
 from ces import roles
+from ces.errors import Forbidden, Invalid
 from intake.services import intake_submit
 from intake.tasks import assessment_pdf_render
 from tests.factories import (
@@ -124,7 +126,7 @@ def test_personal_data_on_the_list_per_persona(persona, sees_name):
     assert ("client" in rows[consented.pk]) is sees_name
     assert ("client" in rows[refused.pk]) is (persona == "holding_worker")
     assert rows[refused.pk]["label"] == f"HLD-{refused.client_id:06d}"
-    page = __import__("django.test", fromlist=["Client"]).Client()
+    page = Client()
     page.force_login(users[persona])
     html = page.get(reverse("bnl-list")).content.decode()
     assert ("Rosa" in html) is sees_name and ("Lena" in html) is (persona == "holding_worker")
@@ -134,7 +136,7 @@ def test_users_without_bnl_access_get_403_and_404():
     nobody = UserFactory(roles=[])
     entry = BnlEntryFactory()
     assert api_for(nobody).get("/api/v1/bnl/").status_code == 403
-    page = __import__("django.test", fromlist=["Client"]).Client()
+    page = Client()
     page.force_login(nobody)
     assert page.get(reverse("bnl-detail", args=[entry.pk])).status_code == 404
 
@@ -162,10 +164,10 @@ def test_vsp_list_is_visible_only_to_that_vsp_and_its_deidentified_copy_carries_
 def test_only_the_vsp_places_its_own_entries():
     vsp = AgencyFactory(vsp=True)
     own = BnlEntryFactory(client__holding_agency=vsp, list_owner=vsp)
-    with pytest.raises(BnlInvalid):
+    with pytest.raises(Forbidden):
         bnl_place_deidentified_on_coc_list(source=own, vsp_client_number="1", actor=UserFactory(roles=[roles.COC_STAFF]))
     advocate = UserFactory(agency=vsp, roles=[roles.VSP_ADVOCATE])
-    with pytest.raises(BnlInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         bnl_place_deidentified_on_coc_list(source=own, vsp_client_number="Jane Doe", actor=advocate)
     assert "vsp_client_number" in raised.value.errors
 
@@ -218,11 +220,11 @@ def test_reassessment_updates_the_one_entry_and_reactivates_with_its_place():
 def test_exit_needs_a_reason_and_pull_status_cannot_be_forced():
     entry = BnlEntryFactory()
     coc = UserFactory(roles=[roles.COC_STAFF])
-    with pytest.raises(BnlInvalid):
+    with pytest.raises(Invalid):
         bnl_entry_status_set(entry=entry, status="exited", actor=coc)
-    with pytest.raises(BnlInvalid):
+    with pytest.raises(Invalid):
         bnl_entry_status_set(entry=entry, status="on_referral", actor=coc, reason="x")
-    bnl_entry_status_set(entry=entry, status="exited", actor=coc, reason="moved_away")
+    bnl_entry_status_set(entry=entry, status="exited", actor=coc, exit_reason="moved_away")
     assert entry.history.first().history_change_reason == "status set to exited: moved_away"
 
 
@@ -234,8 +236,6 @@ def test_a_client_held_by_a_vsp_goes_on_the_vsps_own_list():
 
 
 def test_position_history_is_recorded():
-    from bnl.tasks import positions_snapshot
-
     entry = BnlEntryFactory(score=5)
     BnlEntryFactory(score=9)
     assert positions_snapshot() == 2

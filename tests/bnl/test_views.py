@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bnl.models import BnlEntry
+from bnl.services import NOT_LIST_MANAGER
 from ces import roles
 from ces.models import AccessLog
 from intake.services import intake_submit
@@ -54,11 +55,14 @@ def test_case_management_and_status_forms(client):
     client.post(url, {"item": 3, "points": 1, "justification": "Cannot manage medication alone"})
     entry.refresh_from_db()
     assert entry.score == 14
-    assert client.post(reverse("bnl-status", args=[entry.pk]), {"status": "inactive"}).status_code == 403
+    refused = client.post(reverse("bnl-status", args=[entry.pk]), {"status": "inactive"}, follow=True)
+    assert str(NOT_LIST_MANAGER) in refused.content.decode()  # a case worker does not manage the list
+    assert BnlEntry.objects.get(pk=entry.pk).status == "active"
     coc = UserFactory(roles=[roles.COC_STAFF])
     client.force_login(coc)
-    client.post(reverse("bnl-status", args=[entry.pk]), {"status": "exited", "reason": "moved_away"})
-    assert BnlEntry.objects.get(pk=entry.pk).status == "exited"
+    client.post(reverse("bnl-status", args=[entry.pk]), {"status": "exited", "exit_reason": "moved_away"})
+    entry.refresh_from_db()
+    assert (entry.status, entry.status_reason) == ("exited", "moved_away")
 
 
 def test_another_vsps_list_entry_is_404_on_the_screen(client):

@@ -20,7 +20,7 @@ def test_worker_logs_an_attempt_and_a_supervisor_signs_step_1(live_server, page:
     thirty_sixty = ProgramFactory(agency=agency, name="Supported Employment", type="services", engagement_policy="disengagement_30_60")
     ana = ClientFactory(holding_agency=agency, first_name="Ana", last_name="Reyes", voicemail_consent="yes")
     luis = ClientFactory(holding_agency=agency, first_name="Luis", last_name="Mora")
-    outreach = engagement_open(client=ana, program=assertive, worker=worker, actor=worker)
+    engagement_open(client=ana, program=assertive, worker=worker, actor=worker)
     quiet = engagement_open(client=luis, program=thirty_sixty, worker=worker, actor=worker)
     attempt_record(case=quiet, channel="phone", outcome="no_answer", actor=worker)
     attempt_record(case=quiet, channel="email", outcome="message_sent", actor=worker)
@@ -53,3 +53,34 @@ def test_worker_logs_an_attempt_and_a_supervisor_signs_step_1(live_server, page:
     expect(page.get_by_text("Engagement status", exact=True)).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "engagement-step1-signed.png"), full_page=True)
     assert EngagementCase.objects.get(pk=quiet.pk).status == "engagement"
+
+
+def test_worker_records_a_service_and_marks_an_engaged_client_as_lost_contact(live_server, page: Page, screenshot_dir):
+    agency = AgencyFactory(name="Community Options Supported Employment", initials="COSE")
+    worker = UserFactory(username="casey", first_name="Casey", agency=agency, roles=[roles.CASE_WORKER])
+    assertive = ProgramFactory(agency=agency, name="Housing Navigation", type="services", engagement_policy="assertive")
+    thirty_sixty = ProgramFactory(agency=agency, name="Supported Employment", type="services", engagement_policy="disengagement_30_60")
+    ana = ClientFactory(holding_agency=agency, first_name="Ana", last_name="Reyes", voicemail_consent="yes")
+    luis = ClientFactory(holding_agency=agency, first_name="Luis", last_name="Mora")
+    engaged = engagement_open(client=ana, program=assertive, worker=worker, actor=worker)
+    attempt_record(case=engaged, channel="phone", outcome="reached", actor=worker)
+    quiet = engagement_open(client=luis, program=thirty_sixty, worker=worker, actor=worker)
+
+    log_in(page, live_server, "casey")
+    # A service delivered counts like a reached contact for the 30-day clock.
+    page.goto(f"{live_server.url}/engagement/{quiet.pk}/")
+    page.get_by_label("Service", exact=True).select_option("employment")
+    page.get_by_label("Details of the service").fill("Resume workshop at the One-Stop.")
+    page.get_by_role("button", name="Record service").click()
+    expect(page.get_by_text("Service recorded.")).to_be_visible()
+    expect(page.get_by_text("1 service recorded")).to_be_visible()
+    assert quiet.services.get().kind == "employment"
+
+    # The engaged client stopped answering: the existing-client track starts in the same case.
+    page.goto(f"{live_server.url}/engagement/{engaged.pk}/")
+    page.get_by_role("button", name="Contact lost: start outreach to an existing client").click()
+    expect(page.get_by_text("outreach to an existing client started")).to_be_visible()
+    expect(page.locator(".next-step")).to_contain_text("First round")
+    page.screenshot(path=str(screenshot_dir / "engagement-lost-contact.png"), full_page=True)
+    engaged.refresh_from_db()
+    assert (engaged.status, engaged.kind) == ("outreach", "lost_contact")

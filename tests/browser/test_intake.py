@@ -151,9 +151,36 @@ def test_a_closed_tab_loses_nothing(live_server, page: Page):
     answer(page, "county", "placer")
     answer(page, "safety_safe_talking", "yes")
     type_in(page, "first_name", "Maria")
+    page.wait_for_load_state("networkidle")  # the queued autosaves have been sent and answered
     url = page.url
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("link", name="Call #")).to_be_visible()
     page.goto(url)
     expect(page.locator("#id_first_name")).to_have_value("Maria")
     expect(page.locator("#q-county input[value=placer]")).to_be_checked()
+
+
+def test_typing_a_date_of_birth_never_breaks_the_call(live_server, page: Page, screenshot_dir):
+    """Chrome's date field holds "0001-03-22" after 0, 3, 2, 2, 1 of 03221975: that draft is saved
+    and marked, the STOP box waits for the whole date, and the call can be reopened and discarded."""
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "nevada")
+    answer(page, "safety_safe_talking", "yes")
+    type_in(page, "first_name", "Robert")
+    type_in(page, "last_name", "Hale")
+    dob = page.locator("#id_dob")
+    dob.focus()
+    dob.press_sequentially("03221")
+    expect(page.locator("#save-status")).to_contain_text("1 answer to check")
+    expect(page.locator("#dup-panel")).to_contain_text("Type the name (and date of birth)")
+    intake = Intake.objects.get()
+    page.goto(f"{live_server.url}/intake/{intake.pk}/")  # reopened: answers, not an error page
+    expect(page.locator("#id_first_name")).to_have_value("Robert")
+    expect(page.locator("#q-dob")).to_contain_text("A date of birth cannot be before 1900-01-01.")
+    page.locator("#id_dob").fill("1975-03-22")
+    page.locator("#id_dob").press("Tab")
+    expect(page.locator("#dup-panel")).to_contain_text("No likely matches")
+    page.screenshot(path=str(screenshot_dir / "intake-dob-typed.png"), full_page=True)
+    page.get_by_role("button", name="Discard this draft").click()
+    expect(page.get_by_text("Draft discarded.")).to_be_visible()
+    assert Intake.objects.get().status == "discarded"

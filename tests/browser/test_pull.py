@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_program_staff_record_a_vacancy_pull_five_and_enroll_one(live_server, page: Page, screenshot_dir):
     agency = AgencyFactory(name="AMI Housing", initials="AMIH")
-    program = ProgramFactory(agency=agency, name="Brunswick Commons PSH", type="psh", requires_chronic=True)
+    ProgramFactory(agency=agency, name="Brunswick Commons PSH", type="psh", requires_chronic=True)
     UserFactory(username="program_staff", first_name="Pat", agency=agency, roles=[roles.PROGRAM_STAFF])
     holder = AgencyFactory(name="Connecting Point", initials="CP")
     consented = [BnlEntryFactory(score=22 - i, chronic=True, client=ClientFactory(holding_agency=holder, hmis_consent="yes",

@@ -9,9 +9,10 @@ from django.utils import timezone
 from bnl.models import BnlEntry
 from ces import roles
 from ces.deadlines import deadlines_sweep
+from ces.errors import Invalid
 from ces.models import ClientDocument, ClientNote, Deadline, Notification
 from engagement.models import EngagementCase, OutreachStep
-from engagement.services import VOICEMAIL_NOT_CONSENTED, EngagementInvalid, attempt_record, engagement_open, letter_send
+from engagement.services import VOICEMAIL_NOT_CONSENTED, attempt_record, engagement_open, letter_send
 from tests.factories import AgencyFactory, BnlEntryFactory, ClientFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +73,17 @@ def test_full_new_referral_timeline_across_thanksgiving(setup):
     assert OutreachStep.objects.get(case=case, number=6).overdue_since is not None
     attempt(case, "2026-12-09", "referral_source", "message_sent")
     assert due(case, 7) == "2026-12-16"
-    with time_machine.travel(at("2026-12-10", 11), tick=False):
+    # "Allow 3-5 business days to hear back": 12-10, 12-11 and 12-14 pass before the letter.
+    assert OutreachStep.objects.get(case=case, number=7).not_before == date(2026, 12, 15)
+    with time_machine.travel(at("2026-12-15", 11), tick=False):
         letter = letter_send(case=case, channel="mail", actor=setup["worker"])
     assert letter.language == "es" and letter.document.file.read(4) == b"%PDF"
     assert ClientDocument.objects.filter(client=case.client, kind="letter").count() == 1
     close = Deadline.objects.get(kind="engagement.close_file", state="pending")
-    assert timezone.localtime(close.due_at).date() == date(2026, 12, 17)  # 5 business days after the letter
-    sweep("2026-12-16", 23, 59)
+    assert timezone.localtime(close.due_at).date() == date(2026, 12, 23)  # once 5 business days have passed (12-16 … 12-22)
+    sweep("2026-12-22", 23, 59)
     assert EngagementCase.objects.get(pk=case.pk).status == "outreach"
-    sweep("2026-12-17")  # the exact day
+    sweep("2026-12-23")  # the fifth business day is over
     case.refresh_from_db()
     assert (case.status, case.closure_reason) == ("closed", "no_contact")
     assert BnlEntry.objects.get(client=case.client).status == "inactive"
@@ -128,7 +131,7 @@ def test_reached_at_any_step_ends_the_outreach(setup, reached_at_step):
 
 def test_voicemail_needs_consent(setup):
     case = open_case(setup, consent="no")
-    with pytest.raises(EngagementInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         attempt(case, "2026-11-24", "voicemail", "left_voicemail")
     assert raised.value.errors == {"outcome": [VOICEMAIL_NOT_CONSENTED]}
 
@@ -138,10 +141,10 @@ def test_contact_after_the_letter_stops_the_closure(setup):
     for day, channel in [("2026-11-24", "phone"), ("2026-11-24", "text"), ("2026-12-01", "phone"), ("2026-12-01", "email"),
                          ("2026-12-03", "referral_source")]:
         attempt(case, day, channel)
-    with time_machine.travel(at("2026-12-04"), tick=False):
+    with time_machine.travel(at("2026-12-09"), tick=False):  # 12-04, 12-07, 12-08 to hear back from the referral source
         letter_send(case=case, channel="email", actor=setup["worker"])
-    attempt(case, "2026-12-07", "phone", "reached")
-    sweep("2026-12-14")
+    attempt(case, "2026-12-10", "phone", "reached")
+    sweep("2026-12-17")
     case.refresh_from_db()
     assert case.status == "engaged"
 
@@ -166,6 +169,8 @@ def test_existing_client_reaches_the_three_month_ceiling(setup):
     assert OutreachStep.objects.get(case=case, number=7, cancelled=False).due_on.isoformat() == "2026-12-02"
     with time_machine.travel(at("2026-12-02", 11), tick=False):
         letter_send(case=case, channel="mail", actor=setup["worker"])
-    sweep("2026-12-09")  # 5 business days after 12-02
+    sweep("2026-12-09")  # the fifth business day after 12-02 has not passed yet
+    assert EngagementCase.objects.get(pk=case.pk).status == "outreach"
+    sweep("2026-12-10")  # it has (12-03, 12-04, 12-07, 12-08, 12-09)
     case.refresh_from_db()
     assert case.status == "closed"

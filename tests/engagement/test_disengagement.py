@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from ces import roles
 from ces.deadlines import deadlines_sweep
+from ces.errors import Forbidden, Invalid
 from ces.models import ClientNote, Notification
 from engagement.disengagement import (
     SECOND_SIGNER_DIFFERENT,
     SECOND_SIGNER_ROLE,
     TWO_CHANNELS_NEEDED,
-    FormInvalid,
     status_form_countersign,
     status_form_file,
 )
@@ -69,7 +69,7 @@ def test_30_60_flow_end_to_end_with_two_sign_offs(people):
     assert Notification.objects.filter(recipient=people["worker"], subject__contains="30 days inactive").exists()
 
     attempt(case, "2026-10-02", "phone")
-    with pytest.raises(FormInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         status_form_file(case=case, step=1, status_change_date=date(2026, 10, 2), requestor="agency", reason="unable_to_engage",
                          comments="Called twice", actor=people["worker"])
     assert TWO_CHANNELS_NEEDED in raised.value.errors["non_field_errors"]
@@ -77,10 +77,10 @@ def test_30_60_flow_end_to_end_with_two_sign_offs(people):
     form = status_form_file(case=case, step=1, status_change_date=date(2026, 10, 2), requestor="agency", reason="unable_to_engage",
                             comments="Phone 9/3 and 10/2, email 10/2, no reply.", actor=people["worker"])
     assert EngagementCase.objects.get(pk=case.pk).status == "due_for_engagement"  # not until the second sign-off
-    with pytest.raises(FormInvalid) as raised:
+    with pytest.raises(Forbidden) as raised:
         status_form_countersign(form=form, actor=people["worker"])
     assert raised.value.errors == {"non_field_errors": [SECOND_SIGNER_DIFFERENT]}
-    with pytest.raises(FormInvalid) as raised:
+    with pytest.raises(Forbidden) as raised:
         status_form_countersign(form=form, actor=UserFactory(roles=[roles.CASE_WORKER]))
     assert raised.value.errors == {"non_field_errors": [SECOND_SIGNER_ROLE]}
     with time_machine.travel(at("2026-10-03"), tick=False):
@@ -90,7 +90,7 @@ def test_30_60_flow_end_to_end_with_two_sign_offs(people):
     sweep("2026-11-02")  # 30 more days
     case.refresh_from_db()
     assert case.status == "due_for_hold"
-    with pytest.raises(FormInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         status_form_file(case=case, step=2, status_change_date=date(2026, 11, 2), requestor="agency", reason="unable_to_engage",
                          comments="Discussed with IDDT team", actor=people["worker"])
     assert "team_consensus_date" in raised.value.errors
@@ -115,7 +115,9 @@ def test_reengagement_from_hold_and_from_engagement(people):
     case.refresh_from_db()
     assert case.status == "engagement"  # stays in engagement; the process starts over, no new referral
     assert EngagementCase.objects.filter(client=case.client).count() == 1
-    sweep("2027-01-05")  # 30 days after the last contact
+    sweep("2027-01-05")  # 30 days after the last contact: still in Engagement status
+    assert EngagementCase.objects.get(pk=case.pk).status == "engagement"
+    sweep("2027-02-03")  # "Disengaged and inactive for 60 consecutive days total"
     case.refresh_from_db()
     assert case.status == "due_for_hold"
 
@@ -143,7 +145,7 @@ def _assertive_case_with_letter_sent():
         for day, channel in [("2026-11-03", "phone"), ("2026-11-03", "text"), ("2026-11-09", "phone"), ("2026-11-09", "email"),
                              ("2026-11-12", "referral_source")]:
             attempt(case, day, channel)
-        with time_machine.travel(at("2026-11-13"), tick=False):
+        with time_machine.travel(at("2026-11-18"), tick=False):  # 11-13, 11-16, 11-17 to hear back from the referral source
             letter_send(case=case, channel="mail", actor=worker)
         cases.append(case)
     return cases
@@ -158,7 +160,7 @@ def test_two_sweeps_at_once_close_each_file_exactly_once():
     def run():
         try:
             barrier.wait(timeout=30)
-            with time_machine.travel(at("2026-11-23", 9), tick=False):
+            with time_machine.travel(at("2026-11-27", 9), tick=False):  # 11-19 … 11-25 (Thanksgiving skipped) have passed
                 deadlines_sweep(now=timezone.now())
         except Exception as exc:
             errors.append(exc)

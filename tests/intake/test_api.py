@@ -6,10 +6,10 @@ from rest_framework.test import APIClient
 from bnl.models import BnlEntry
 from ces import roles
 from ces.models import Client, ClientDocument, ConsentRecord
+from intake import validation as v
 from intake.models import Assessment, DvReferral, Intake
 from intake.services import SSN_BELONGS_TO_SOMEONE
 from intake.tasks import assessment_pdf_render
-from intake import validation as v
 from referrals.models import ShelterReferral
 from tests.factories import AgencyFactory, UserFactory, call_agent, worked_example_2_answers
 

@@ -87,10 +87,15 @@ def test_completion_errors_are_shown_by_question_and_nothing_is_saved(logged_in,
 
 
 def test_another_agent_cannot_touch_my_draft(client, agent):
+    """A draft holds what the caller said, unchecked: only the agent taking the call sees it (404 for others)."""
     intake = intake_start(actor=agent)
     colleague = UserFactory(agency=agent.agency, roles=[roles.CALL_AGENT])
     client.force_login(colleague)
-    assert client.post(reverse("intake-autosave", args=[intake.pk]), {"county": "nevada"}).status_code == 403
+    assert client.post(reverse("intake-autosave", args=[intake.pk]), {"county": "nevada"}).status_code == 404
+    assert client.get(reverse("intake-detail", args=[intake.pk])).status_code == 404
+    assert client.post(reverse("intake-discard", args=[intake.pk])).status_code == 404
+    intake.refresh_from_db()
+    assert intake.status == "draft" and "county" not in intake_draft_answers(intake)
     outsider = call_agent()
     client.force_login(outsider)
     assert client.get(reverse("intake-detail", args=[intake.pk])).status_code == 404
@@ -108,7 +113,10 @@ def test_dashboard_lists_drafts_and_flags_the_stale_ones(logged_in, agent):
 def test_completed_intake_is_read_only_and_amended_with_a_reason(logged_in, agent):
     result = intake_submit(actor=agent, answers=worked_example_2_answers())
     intake = result.intake
-    assert logged_in.post(reverse("intake-autosave", args=[intake.pk]), {"county": "placer"}).status_code == 403
+    refused = logged_in.post(reverse("intake-autosave", args=[intake.pk]), {"county": "placer"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 302 and refused["HX-Redirect"]  # back to the page, with the reason shown
+    intake.refresh_from_db()
+    assert intake.county == "nevada" and intake.draft_ciphertext == ""
     amend = reverse("intake-amend", args=[intake.pk])
     page = logged_in.get(amend)
     assert page.status_code == 200 and "Reason for the amendment" in page.content.decode()
@@ -126,10 +134,11 @@ def test_completed_intake_is_read_only_and_amended_with_a_reason(logged_in, agen
 
 
 def test_path_changing_answers_cannot_be_amended(agent):
-    from intake.services import IntakeInvalid, intake_amend
+    from ces.errors import Invalid
+    from intake.services import intake_amend
 
     intake = intake_submit(actor=agent, answers=worked_example_2_answers()).intake
-    with pytest.raises(IntakeInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         intake_amend(intake=intake, actor=agent, changes={"county": "placer"}, reason="moved")
     assert "county" in raised.value.errors
 

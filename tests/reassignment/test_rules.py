@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from ces import roles
 from ces.deadlines import deadlines_sweep
+from ces.errors import Forbidden, ServiceError
 from ces.models import ClientNote, Deadline, Notification
 from reassignment import policy
 from reassignment.models import CaseAssignment, ReassignmentRequest
@@ -16,7 +17,6 @@ from reassignment.services import (
     ALERT_AND_PLAN_REQUIRED,
     NEW_WORKER_CANNOT_DECLINE,
     ONLY_COC_STAFF,
-    ReassignmentInvalid,
     case_assignment_set,
     client_worker_alert_set,
     reassignment_decide,
@@ -71,18 +71,19 @@ def steps_1_to_4(office, request):
 
 def test_transient_client_cannot_be_reassigned(office, client_of):
     person = client_of()
-    for reason, explanation in [("transient", "Keeps moving between Auburn and Truckee"), ("client_request", "Client is transient")]:
-        with pytest.raises(ReassignmentInvalid) as raised:
+    for reason, explanation, field in [("transient", "Keeps moving between Auburn and Truckee", "reason"),
+                                       ("client_request", "Client is transient", "explanation")]:
+        with pytest.raises(ServiceError) as raised:
             reassignment_request(client=person, reason=reason, explanation=explanation, proposed_worker=office["receiving"],
                                  actor=office["current"])
-        assert raised.value.errors == {"reason": [policy.TRANSIENT_REFUSAL]}
+        assert raised.value.errors == {field: [policy.TRANSIENT_REFUSAL]}
         assert "maintaining continuity of care is essential" in policy.TRANSIENT_REFUSAL
     assert not ReassignmentRequest.objects.exists()
     assert CaseAssignment.objects.get(client=person).worker == office["current"]
 
 
 def test_only_permissible_reasons_are_accepted(office, client_of):
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(ServiceError) as raised:
         reassignment_request(client=client_of(), reason="worker_on_vacation", explanation="x", proposed_worker=office["receiving"],
                              actor=office["current"])
     assert "reason" in raised.value.errors
@@ -91,18 +92,20 @@ def test_only_permissible_reasons_are_accepted(office, client_of):
 def test_case_worker_cannot_approve(office, client_of):
     request = reassignment_request(client=client_of(), reason="client_request", explanation="Wants another worker",
                                    proposed_worker=office["receiving"], actor=office["current"])
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(Forbidden) as raised:
         reassignment_decide(request=request, approve=True, decision="ok", actor=office["current"])
     assert raised.value.errors == {"non_field_errors": [ONLY_COC_STAFF]}
     api = APIClient()
     api.force_authenticate(office["receiving"])
-    assert api.post(f"/api/v1/reassignments/{request.pk}/approve/", {"decision": "ok"}, format="json").status_code == 400
+    assert api.post(f"/api/v1/reassignments/{request.pk}/approve/", {"decision": "ok"}, format="json").status_code == 403
+    request.refresh_from_db()
+    assert request.status == "requested" and request.decided_by is None
 
 
 def test_decision_must_be_written(office, client_of):
     request = reassignment_request(client=client_of(), reason="client_request", explanation="Wants another worker",
                                    proposed_worker=office["receiving"], actor=office["current"])
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         reassignment_decide(request=request, approve=False, decision=" ", actor=office["coc"])
 
 
@@ -118,7 +121,7 @@ def test_assignment_changes_only_after_system_update_step(office, client_of):
 
 def test_steps_go_in_order(office, client_of):
     request = approved(office, client_of())
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(ServiceError) as raised:
         reassignment_step_record(request=request, number=2, outcome="consented", actor=office["current"])
     assert "Record step 1 first" in raised.value.errors["number"][0]
 
@@ -126,7 +129,7 @@ def test_steps_go_in_order(office, client_of):
 def test_receiving_worker_must_agree_in_own_account(office, client_of):
     request = approved(office, client_of())
     for someone_else in (office["current"], office["lom"], office["coc"]):
-        with pytest.raises(ReassignmentInvalid) as raised:
+        with pytest.raises(ServiceError) as raised:
             reassignment_step_record(request=request, number=1, outcome="agreed", actor=someone_else)
         assert "receiving worker in their own account" in raised.value.errors["non_field_errors"][0]
     reassignment_step_record(request=request, number=1, outcome="agreed", actor=office["receiving"])
@@ -148,7 +151,7 @@ def test_client_without_consent_stops_the_request(office, client_of):
     reassignment_step_record(request=request, number=1, outcome="agreed", actor=office["receiving"])
     reassignment_step_record(request=request, number=2, outcome="refused", actor=office["current"])
     assert ReassignmentRequest.objects.get().status == "client_declined"
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         reassignment_step_record(request=request, number=3, outcome="done", actor=office["current"])
     assert CaseAssignment.objects.get(client=person).worker == office["current"]
 
@@ -158,7 +161,7 @@ def test_non_hmis_client_system_update_is_done_by_the_list_holder_who_is_notifie
     request = approved(office, person)
     steps_1_to_4(office, request)
     assert Notification.objects.filter(recipient=office["holder"], subject__contains="system update is yours").exists()
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         reassignment_step_record(request=request, number=5, outcome="done", actor=office["coc"])
     reassignment_step_record(request=request, number=5, outcome="done", actor=office["holder"])
     assert CaseAssignment.objects.get(client=person).worker == office["receiving"]
@@ -179,10 +182,10 @@ def test_standard_reassignment_refused_at_the_caseload_limit(office, client_of):
     client_of()
     case_assignment_set(client=ClientFactory(holding_agency=office["agency"]), worker=office["receiving"], actor=office["lom"], reason="x")
     case_assignment_set(client=ClientFactory(holding_agency=office["agency"]), worker=office["receiving"], actor=office["lom"], reason="x")
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(ServiceError) as raised:
         reassignment_request(client=client_of(), reason="client_request", explanation="Wants another",
                              proposed_worker=office["receiving"], actor=office["current"])
-    assert "caseload limit" in raised.value.errors["proposed_worker"][0]
+    assert "caseload limit" in raised.value.texts()["proposed_worker_id"][0]
 
 
 def test_safety_transfer_ignores_caseload_limit(office, client_of):
@@ -201,7 +204,7 @@ def test_safety_transfer_ignores_caseload_limit(office, client_of):
 def test_safety_transfer_requires_worker_alert_and_plan(office, client_of):
     person = client_of()
     request = safety_transfer_start(client=person, new_worker=office["receiving"], explanation="Threats", actor=office["lom"])
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(ServiceError) as raised:
         safety_transfer_complete(request=request, actor=office["lom"])
     assert raised.value.errors == {"non_field_errors": [ALERT_AND_PLAN_REQUIRED]}
     assert CaseAssignment.objects.get(client=person).worker == office["current"]
@@ -211,10 +214,10 @@ def test_safety_transfer_requires_worker_alert_and_plan(office, client_of):
 
 def test_safety_transfer_is_decided_by_the_lom_without_coc_approval(office, client_of):
     person = client_of()
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         safety_transfer_start(client=person, new_worker=office["receiving"], explanation="x", actor=office["coc"])
     other_office_lom = UserFactory(roles=[roles.SUPERVISOR])
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         safety_transfer_start(client=person, new_worker=office["receiving"], explanation="x", actor=other_office_lom)
     request = safety_transfer_start(client=person, new_worker=office["receiving"], explanation="Threats", actor=office["lom"])
     assert request.status == "safety_pending" and request.decided_by == office["lom"]
@@ -225,7 +228,7 @@ def test_new_worker_cannot_decline_safety_transfer(office, client_of):
     request = safety_transfer_start(client=person, new_worker=office["receiving"], explanation="Threats", actor=office["lom"])
     client_worker_alert_set(client=person, plan="Office only", actor=office["lom"])
     request = safety_transfer_complete(request=request, actor=office["lom"])
-    with pytest.raises(ReassignmentInvalid) as raised:
+    with pytest.raises(ServiceError) as raised:
         reassignment_step_record(request=request, number=1, outcome="declined", actor=office["receiving"])
     assert raised.value.errors == {"outcome": [NEW_WORKER_CANNOT_DECLINE]}
     assert Notification.objects.filter(recipient=office["receiving"], subject__startswith="WORKER ALERT").exists()
@@ -243,7 +246,7 @@ def test_handoff_note_is_due_in_two_business_days_with_reminders_to_the_lom(offi
     deadlines_sweep(now=due.due_at + timedelta(minutes=1))
     assert Notification.objects.filter(recipient=office["lom"], subject__contains="overdue").count() == 1
     assert Deadline.objects.filter(kind="reassignment.handoff_due", state="pending").count() == 1  # next reminder
-    with pytest.raises(ReassignmentInvalid):
+    with pytest.raises(ServiceError):
         safety_handoff_record(request=request, note="Here is everything", actor=office["receiving"])
     safety_handoff_record(request=request, note="Here is everything", actor=office["current"])
     assert not Deadline.objects.filter(kind="reassignment.handoff_due", state="pending").exists()
@@ -299,6 +302,7 @@ def test_api_walks_a_standard_reassignment(office, client_of):
         response = api_as(office[user]).post(f"/api/v1/reassignments/{pk}/steps/", {"number": number, "outcome": outcome}, format="json")
         assert response.status_code == 200, (number, response.json())
     assert response.json()["status"] == "completed"
-    bad = api_as(office["current"]).post("/api/v1/reassignments/", {"client_id": person.pk, "reason": "transient",
+    # The receiving worker is now the client's worker: only they (or their supervisor) may ask again.
+    bad = api_as(office["receiving"]).post("/api/v1/reassignments/", {"client_id": person.pk, "reason": "transient",
                                                                    "explanation": "moves", "proposed_worker_id": office["lom"].pk}, format="json")
     assert bad.status_code == 400 and bad.json()["errors"]["reason"] == [policy.TRANSIENT_REFUSAL]

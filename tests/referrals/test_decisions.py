@@ -16,6 +16,7 @@ from ces.models import Deadline, Notification
 from intake.models import Shelter
 from referrals.models import CeEvent, Referral, ShelterDailyList, ShelterReferral, Vacancy
 from referrals.services import (
+    DENIAL_REASON_REQUIRED,
     JUSTIFICATION_REQUIRED,
     REASON_REQUIRED,
     referral_decide,
@@ -189,7 +190,7 @@ def test_shelter_referral_statuses_walk_ins_and_the_daily_list():
     assert CeEvent.objects.get(shelter_referral=referral).event == 10
     api = api_for(staff)
     response = api.post(f"/api/v1/shelter-referrals/{referral.pk}/status/", {"status": "denied"}, format="json")
-    assert response.status_code == 400 and "denied_reason" in response.json()["errors"]
+    assert response.status_code == 400 and response.json()["errors"] == {"reason": [str(DENIAL_REASON_REQUIRED)]}
     response = api.post(f"/api/v1/shelter-referrals/{referral.pk}/status/", {"status": "arrived"}, format="json")
     assert response.json()["status"] == "arrived"
     walk_in = shelter_walk_in_record(shelter=shelter, name="John", actor=staff)

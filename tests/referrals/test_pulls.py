@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from bnl.models import BnlEntry
 from ces import roles
+from ces.errors import Invalid
 from referrals.models import CeEvent, Pull, Referral, Vacancy
-from referrals.services import COUNT_RANGE, ReferralInvalid, vacancy_create, vacancy_pull
+from referrals.services import COUNT_RANGE, vacancy_create, vacancy_pull
 from tests.factories import AgencyFactory, BnlEntryFactory, ProgramFactory, UserFactory, program_staff
 
 
@@ -109,7 +110,7 @@ def test_other_agencies_cannot_record_or_pull_and_bad_counts_are_400():
         response = api_for(staff).post(f"/api/v1/vacancies/{vacancy.pk}/pull/", {"count": count}, format="json")
         assert response.status_code == 400, count
     assert api_for(staff).post(f"/api/v1/programs/{program.pk}/vacancies/", {"units": 0}, format="json").status_code == 400
-    with pytest.raises(ReferralInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         vacancy_pull(vacancy=vacancy, actor=staff, count=9)
     assert raised.value.errors == {"count": [COUNT_RANGE]}
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ces.audit import history_save
+from ces.errors import Invalid
 from ces.management.demo_network import (
     AGENCIES,
     CASELOAD_LIMITS,
@@ -24,6 +25,7 @@ from ces.management.demo_network import (
 from ces.models import Agency, Program, User
 from ces.roles import ADMIN_SITE_ROLES
 from ces.system_user import system_user_get
+from grievances.demo import demo_complaints_seed
 
 DEFAULT_CLIENTS = 300
 REFUSED_IN_PRODUCTION = "seed_demo refuses to run with production settings: demo users have known passwords."
@@ -49,6 +51,10 @@ class Command(BaseCommand):
             self._shelters(agencies, actor)
         added = self._synthetic_clients(clients)
         self._demo_caseload()
+        from reports.demo import reports_demo_history  # noqa: PLC0415 (moves with the demo tools to devtools/)
+
+        reports_demo_history()
+        demo_complaints_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
         self.stdout.write(f"Synthetic callers: {added} added ({clients} wanted in all).")
         self.stdout.write("Demo logins (username = role; password as given, default in README):")
@@ -76,7 +82,7 @@ class Command(BaseCommand):
         """Callers taken by the demo call agent through the real intake (same scoring code).
         Deterministic per index, and counted, so a second run adds none."""
         from intake.models import Intake
-        from intake.services import IntakeInvalid, intake_submit
+        from intake.services import intake_submit
         from intake.synthetic import synthetic_answers
 
         agent = User.objects.get(username=USERS[0][0])
@@ -86,7 +92,7 @@ class Command(BaseCommand):
             try:
                 intake_submit(actor=agent, answers=synthetic_answers(index))
                 added += 1
-            except IntakeInvalid:  # e.g. a generated SSN already on file: skip that caller
+            except Invalid:  # e.g. a generated SSN already on file: skip that caller
                 continue
         return added
 

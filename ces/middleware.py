@@ -1,0 +1,75 @@
+"""Request and response rules that hold for every door.
+
+- RefuseUnstorableInput: a query string or form field with a NUL byte
+  answers 400 with a clear message before any view runs (PostgreSQL cannot
+  store NUL; JSON bodies are checked by ces.api.parsers).
+- ServiceErrorBackstop: a service's refusal that no edge answered becomes a 400 page, not a 500.
+- PrivateResponses: answers to logged-in users and every API answer carry
+  `Cache-Control: no-store`, so personal data never sits in a shared or
+  browser cache.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+from ces.api.errors import api_bad_request
+from ces.errors import ServiceError
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class RefuseUnstorableInput:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = _has_nul(request.GET) or "\x00" in request.path
+        if not bad and request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+            bad = _has_nul(request.POST)
+        if bad:
+            message = _("The form contained a character that cannot be stored (a NUL byte). Remove it and try again.")
+            if request.path.startswith("/api/"):
+                return api_bad_request(request, message)
+            return render(request, "400.html", {"problem": message}, status=400)
+        return self.get_response(request)
+
+
+class PrivateResponses:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            if not request.path.startswith("/static/"):
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
+        return response
+
+
+class ServiceErrorBackstop:
+    """A refusal (ces.errors.Invalid) raised where no edge turned it into a response yet becomes a
+    400 page naming what was wrong, never a 500. NotFound and Forbidden are Http404 and
+    PermissionDenied already, so Django answers them. The API has its own handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ServiceError) or isinstance(exception, (Http404, PermissionDenied)):
+            return None
+        problem = " ".join(text for texts in exception.texts().values() for text in texts)
+        if request.path.startswith("/api/"):
+            return api_bad_request(request, problem)
+        return render(request, "400.html", {"problem": problem}, status=exception.status_code)
