@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "EngagementKindEnum": "engagement.models.EngagementCase.Kind",
         "EngagementStatusEnum": "engagement.models.EngagementCase.Status",
         "EngagementPolicyEnum": "engagement.models.EngagementCase.Policy",
+        "AttemptChannelEnum": "engagement.models.ContactAttempt.Channel",
+        "EngagementLetterChannelEnum": "engagement.models.Letter.Channel",
+        "GrievanceChannelEnum": "grievances.models.Channel",
+        "GrievanceLetterChannelEnum": "grievances.models.Letter.SentChannel",
     },
 }
 
