@@ -144,7 +144,7 @@ def _run_child(cwd: str, args: list[str], log: str, timeout: float) -> int:
             os.dup2(fd, 1)
             os.dup2(fd, 2)
             sys.dont_write_bytecode = True
-            import pytest
+            import pytest  # noqa: PLC0415 - preloaded by the server; the client must stay light
 
             code = int(pytest.main(args))
         except BaseException:  # noqa: BLE001 - any failure to run is a failed run
@@ -261,8 +261,8 @@ def _line(module: str, line_number: int) -> str:
 
 def _mark_equivalents(module: str, session: Path) -> None:
     """Skip the mutants docs/test-strength.md names as equivalent (same module, operator and line text)."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # noqa: PLC0415 - kept out of the per-mutant client
 
     declared = [e for e in _equivalents() if e["module"] == module]
     with use_db(str(session), WorkDB.Mode.open) as db:
@@ -277,8 +277,8 @@ def _mark_equivalents(module: str, session: Path) -> None:
 
 
 def _summary(module: str, session: Path) -> dict:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome  # noqa: PLC0415 - kept out of the per-mutant client
 
     killed = survived = equivalent = filtered = incompetent = 0
     survivors = []
