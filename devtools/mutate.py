@@ -6,10 +6,10 @@
 
 For each module: a scratch copy of the tracked files under var/mutate/tree (cosmic-ray edits
 the module in place, so the working tree is never touched), `cosmic-ray init`, the operator
-filter of OPERATOR_FILTER, the declared equivalent mutants of devtools/mutate_equivalents.toml
-skipped, then `cosmic-ray exec` against that module's own tests (MODULES) on real PostgreSQL.
-Prints a score per module and every survivor (line, operator, diff); writes
-var/mutate/results.json for docs/test-strength.md.
+filter of OPERATOR_FILTER, then `cosmic-ray exec` against that module's own tests (MODULES) on real
+PostgreSQL. Prints a score per module and every survivor (line, operator, diff); a survivor that
+devtools/mutate_equivalents.toml names as equivalent (with its reason) is listed apart and not counted.
+Writes var/mutate/results.json for docs/test-strength.md.
 
 Speed: each mutant runs its tests in a child forked from a server that has already imported
 pytest, its plugins, Django and the third-party libraries (never the project's own code, which
@@ -264,44 +264,43 @@ def _line(module: str, line_number: int) -> str:
     return lines[line_number - 1].strip() if 0 < line_number <= len(lines) else ""
 
 
-def _mark_equivalents(module: str, session: Path) -> None:
-    """Skip the mutants docs/test-strength.md names as equivalent (same module, operator and line text)."""
-    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # noqa: PLC0415 - kept out of the per-mutant client
-
-    declared = [e for e in _equivalents() if e["module"] == module]
-    with use_db(str(session), WorkDB.Mode.open) as db:
-        for item in list(db.pending_work_items):
-            mutation = item.mutations[0]
-            text = _line(module, mutation.start_pos[0])
-            for entry in declared:
-                if re.fullmatch(entry["operator"], mutation.operator_name) and entry["line"].strip() == text:
-                    db.set_result(item.job_id, WorkResult(output=f"equivalent: {entry['reason']}",
-                                                          worker_outcome=WorkerOutcome.SKIPPED))
-                    break
+def _equivalent_reason(module: str, operator: str, text: str, became: str) -> str | None:
+    """The reason docs/test-strength.md gives for a survivor that no test can catch (same module, operator,
+    line text and, when the entry says, the mutated line), or None."""
+    for entry in _equivalents():
+        if entry["module"] != module or not re.fullmatch(entry["operator"], operator) or entry["line"].strip() != text:
+            continue
+        if "becomes" in entry and entry["becomes"].strip() != became.strip():
+            continue
+        return entry["reason"]
+    return None
 
 
 def _summary(module: str, session: Path) -> dict:
+    """Killed, survived and equivalent mutants; a survivor the equivalents file names is not counted."""
     from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome  # noqa: PLC0415 - kept out of the per-mutant client
 
     killed = survived = equivalent = filtered = incompetent = 0
-    survivors = []
+    survivors, equivalents = [], []
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
             mutation = item.mutations[0]
             if result.worker_outcome == WorkerOutcome.SKIPPED:
-                if (result.output or "").startswith("equivalent"):
-                    equivalent += 1
-                else:
-                    filtered += 1
+                filtered += 1
                 continue
             if result.test_outcome == TestOutcome.SURVIVED:
+                diff = [line for line in (result.diff or "").splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+                text = _line(module, mutation.start_pos[0])
+                became = next((line[1:] for line in diff if line.startswith("+")), "")
+                reason = _equivalent_reason(module, mutation.operator_name, text, became)
+                row = {"line": mutation.start_pos[0], "operator": mutation.operator_name, "text": text, "diff": "\n".join(diff)}
+                if reason:
+                    equivalent += 1
+                    equivalents.append({**row, "reason": reason})
+                    continue
                 survived += 1
-                survivors.append({
-                    "line": mutation.start_pos[0], "operator": mutation.operator_name, "text": _line(module, mutation.start_pos[0]),
-                    "diff": "\n".join(line for line in (result.diff or "").splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")),
-                })
+                survivors.append(row)
             elif result.test_outcome == TestOutcome.INCOMPETENT or result.worker_outcome != WorkerOutcome.NORMAL:
                 incompetent += 1
             else:
@@ -313,6 +312,7 @@ def _summary(module: str, session: Path) -> dict:
         "filtered": filtered, "incompetent": incompetent, "pending": pending,
         "score": round(100.0 * killed / counted, 1) if counted else 100.0,
         "survivors": sorted(survivors, key=lambda s: (s["line"], s["operator"])),
+        "equivalents": sorted(equivalents, key=lambda s: (s["line"], s["operator"])),
     }
 
 
@@ -326,7 +326,6 @@ def run_module(module: str, env: dict[str, str]) -> dict:
     subprocess.run([cr, "init", str(config), str(session)], cwd=TREE, env=env, check=True)
     subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
                    cwd=TREE, env=env, check=True)
-    _mark_equivalents(module, session)
     started = time.monotonic()
     baseline = subprocess.run([sys.executable, str(ROOT / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
                               cwd=TREE, env=env, capture_output=True, text=True)
@@ -363,6 +362,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module paths (default: all of MODULES)")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--report", action="store_true", help="only summarize the last run's sessions (after editing the equivalents)")
     parser.add_argument("--tests", nargs="+", help="run against these tests instead of the module's own (one module)")
     options = parser.parse_args(argv)
     modules = options.modules or list(MODULES)
@@ -376,6 +376,12 @@ def main(argv: list[str]) -> int:
     if options.list:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
+        return 0
+    if options.report:
+        for module in modules:
+            session = VAR / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
+            if session.exists():
+                report(_summary(module, session) | {"seconds": 0})
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
     env = _env()

@@ -139,3 +139,19 @@ def test_upcoming_defaults_to_thirty_days():
         (date(2026, 11, 26), "Thanksgiving Day"),
     ]
     assert upcoming_non_business_days(date(2026, 10, 26)) == [(date(2026, 11, 11), "Veterans Day")]
+
+
+# --- "One query for closure days over a generous window" (the walk reads the closures once) ---
+
+
+@pytest.mark.parametrize("days", [1, 5, 20, 100, -1, -100])
+def test_a_walk_reads_the_closure_days_with_one_query(days, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        add_business_days(date(2026, 11, 25), days)
+
+
+def test_empty_ranges_do_not_ask_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert business_days_between(WED, WED) == 0
+        assert business_days_between(FRI, MON) == 0
+        assert add_business_days(WED, 0) == WED
