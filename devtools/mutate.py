@@ -60,8 +60,8 @@ MODULES: dict[str, list[str]] = {
     "engagement/policy.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_disengagement.py"],
     "engagement/disengagement.py": ["tests/engagement/test_disengagement.py"],
     "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
-    "grievances/policy.py": ["tests/grievances/test_clocks.py"],
-    "grievances/timers.py": ["tests/grievances/test_clocks.py"],
+    "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
+    "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
     "reports/policy.py": ["tests/reports/test_figures.py"],
 }
 
@@ -352,6 +352,53 @@ def report(summary: dict) -> None:
             say(f"      {line}")
 
 
+DOC = ROOT / "docs" / "test-strength.md"
+DOC_HEAD = """# Test strength: mutation scores of the policy modules
+
+Written by `make mutate` (devtools/mutate.py, issue 18) on {when}. Not part of CI: a module takes
+minutes, all of them an hour or more on two cores. Re-run one module with
+`make mutate ARGS=intake/scoring.py`; `make mutate ARGS=--report` rewrites this page from the last runs.
+
+A mutant is the module with one small change (a comparison flipped, a constant ±1, `and`/`or`
+swapped, a `not` added or removed, an arithmetic operator replaced, a decorator removed, a loop
+made empty...). It is **killed** when the module's own tests (below) fail against it; a **survivor**
+is a rule that no test states. Score = killed / (killed + survived); equivalent mutants (the same
+behaviour for every input the rule allows) are listed with their reason and not counted. Target: 90%.
+
+Tool: cosmic-ray (`[dev]` extra), each mutant on a scratch copy of the tree, the tests on real
+PostgreSQL. Operators left out (`OPERATOR_FILTER` in devtools/mutate.py): binary operators replaced by
+bit shifts, powers, modulo, floor division or xor (on dates, Decimals and small counts they crash or
+are equivalent; `+ - * /` among themselves and `|` ↔ `&` stay), and comparisons replaced by `is` /
+`is not` (CPython interns small ints and short strings, so `x is "yes"` behaves like `x == "yes"`: an
+equivalence of the interpreter, not of the rule).
+"""
+
+
+def write_doc(results: dict) -> None:
+    rows = [results[m] for m in MODULES if m in results and "error" not in results[m]]
+    lines = [DOC_HEAD.format(when=time.strftime("%Y-%m-%d %H:%M %Z")), "## Scores", "",
+             "| module | mutants | killed | survived | equivalent | score | tests |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        score = f"**{r['score']}%**" if r["score"] < TARGET else f"{r['score']}%"
+        lines.append(f"| `{r['module']}` | {r['mutants']} | {r['killed']} | {r['survived']} | {r['equivalent']} | {score} | "
+                     + ", ".join(f"`{t.removeprefix('tests/')}`" for t in r.get("tests", [])) + " |")
+    missing = [m for m in MODULES if m not in results]
+    if missing:
+        lines += ["", "Not measured yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
+    for r in rows:
+        if r["survivors"] or r.get("equivalents"):
+            lines += ["", f"## `{r['module']}`", ""]
+        if r["survivors"]:
+            lines += ["Survivors (rules no test states yet):", ""]
+            lines += [f"- line {s['line']}, {s['operator'].removeprefix('core/')}: `{s['diff'].splitlines()[-1][1:].strip() if s['diff'] else s['text']}`"
+                      for s in r["survivors"]]
+            lines.append("")
+        if r.get("equivalents"):
+            lines += ["Equivalent (not counted):", ""]
+            lines += [f"- line {s['line']}, {s['operator'].removeprefix('core/')}: `{s['text']}` — {s['reason']}" for s in r["equivalents"]]
+    DOC.write_text("\n".join(lines).rstrip() + "\n")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["serve"]:
         serve(argv[1])
@@ -377,11 +424,18 @@ def main(argv: list[str]) -> int:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
         return 0
+    results_path = VAR / "results.json"
     if options.report:
+        results = json.loads(results_path.read_text()) if results_path.exists() else {}
         for module in modules:
             session = VAR / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
             if session.exists():
-                report(_summary(module, session) | {"seconds": 0})
+                previous = results.get(module, {})
+                results[module] = _summary(module, session) | {"seconds": previous.get("seconds", 0),
+                                                                "tests": previous.get("tests", MODULES[module])}
+                report(results[module])
+        results_path.write_text(json.dumps(results, indent=1))
+        write_doc(results)
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
     env = _env()
@@ -391,7 +445,6 @@ def main(argv: list[str]) -> int:
     subprocess.run([sys.executable, "-m", "pytest", "-q", "--reuse-db", "--create-db", "-p", "no:cacheprovider",
                     "tests/ces/test_business_days.py"], cwd=TREE, env=env, check=True)
     server = subprocess.Popen([sys.executable, str(ROOT / "devtools" / "mutate.py"), "serve", str(SOCKET)], cwd=TREE, env=env)
-    results_path = VAR / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     summaries = []
     try:
@@ -405,6 +458,7 @@ def main(argv: list[str]) -> int:
     finally:
         server.terminate()
         server.wait()
+        write_doc(results)
     say("scores:")
     for summary in summaries:
         if "error" not in summary:

@@ -74,12 +74,29 @@ def test_one_business_day_after_friday_is_monday_and_before_monday_is_friday():
     assert add_business_days(FRI, -4) == MON
 
 
-def test_a_closure_run_longer_than_the_first_window_is_walked_through():
-    # One business day needs a window of 32 days; 40 closure days force the walk past it.
+def test_a_closure_run_longer_than_the_first_window_is_walked_through(django_assert_num_queries):
+    # One business day reads the closures of a 32-day window; 40 closure days force the walk past it,
+    # and the walk reads the next window once.
     start = date(2026, 3, 1)  # a Sunday
     ClosureDay.objects.bulk_create(ClosureDay(date=start + timedelta(days=n), name="Long closure") for n in range(1, 41))
-    assert add_business_days(start, 1) == date(2026, 4, 13)  # Sat 11, Sun 12 April, then Monday 13
-    assert add_business_days(date(2026, 4, 13), -1) == date(2026, 2, 27)  # back over the closure to Friday
+    with django_assert_num_queries(2):
+        assert add_business_days(start, 1) == date(2026, 4, 13)  # Sat 11, Sun 12 April, then Monday 13
+    with django_assert_num_queries(2):
+        assert add_business_days(date(2026, 4, 13), -1) == date(2026, 2, 27)  # back over the closure to Friday
+
+
+def test_a_walk_that_ends_on_the_last_day_of_its_window_reads_one_window(django_assert_num_queries):
+    start = date(2026, 3, 1)  # Sunday; the window of one business day is 32 days: up to Thu 2 April
+    ClosureDay.objects.bulk_create(ClosureDay(date=start + timedelta(days=n), name="Closure") for n in range(1, 32))
+    with django_assert_num_queries(1):
+        assert add_business_days(start, 1) == date(2026, 4, 2)
+
+
+def test_a_walk_back_that_ends_on_the_first_day_of_its_window_reads_one_window(django_assert_num_queries):
+    start = date(2026, 6, 1)  # Monday; 32 days back is Thu 30 April
+    ClosureDay.objects.bulk_create(ClosureDay(date=start - timedelta(days=n), name="Closure") for n in range(1, 32))
+    with django_assert_num_queries(1):
+        assert add_business_days(start, -1) == date(2026, 4, 30)
 
 
 def test_the_walk_stops_after_3660_calendar_days():

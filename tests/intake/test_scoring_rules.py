@@ -174,6 +174,9 @@ def test_poverty_table_rows_and_the_additional_person_step():
 
 def test_homeless_since_today_is_zero_days():
     assert length_of_time_homeless_days({"homeless_start_date": ON}, collected_at=ON) == 0
+    # The start date, when given, wins over the unstable-housing answer, even on its first day.
+    answers = {"homeless_start_date": ON, "unstable_housing_length": "over_5_years"}
+    assert length_of_time_homeless_days(answers, collected_at=ON) == 0
 
 
 def test_homeless_since_yesterday_is_one_day():
