@@ -5,6 +5,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ces.settings.dev")
 
@@ -22,3 +23,15 @@ BEAT_SCHEDULE = {
     "bnl-position-snapshots": {"task": "bnl.positions_snapshot", "schedule": crontab(hour=1, minute=15)},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
+
+
+@celeryd_init.connect
+def _worker_children_keep_one_connection(**_kwargs) -> None:
+    """A worker's children are forked: a connection pool made before the fork would be shared
+    by them. Workers drop the pool and keep one persistent connection per child (with health
+    checks), whatever the web's settings say (docs/operations.md, "Connection pooling")."""
+    from django.conf import settings  # noqa: PLC0415 (Django is set up once the worker starts)
+
+    for database in settings.DATABASES.values():
+        if database.get("OPTIONS", {}).pop("pool", None) is not None:
+            database["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))

@@ -8,6 +8,8 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ces")}
+# No pool in the suite (pytest-django switches databases under it); the fault tests start
+# gunicorn with DATABASE_POOL=true, as production runs.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktZm9yLWNlcy10ZXN0LXN1aXRlLTAwMDA="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
