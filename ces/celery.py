@@ -13,7 +13,7 @@ app = Celery("ces")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SWEEP_EVERY_SECONDS = 120.0  # "Celery beat, every few minutes" (engagement.md)
+SWEEP_EVERY_SECONDS = float(os.environ.get("CES_SWEEP_EVERY_SECONDS", "120"))  # "Celery beat, every few minutes" (engagement.md)
 
 BEAT_SCHEDULE = {
     "sweep-deadlines-and-outbox": {"task": "ces.sweep", "schedule": SWEEP_EVERY_SECONDS},
