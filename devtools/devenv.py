@@ -200,7 +200,8 @@ def run() -> None:
             (VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         say("broker: no Redis answers; Celery uses the filesystem transport under var/celery (one machine only)")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    owner_env = {**env, "DATABASE_URL": owner_url, "APP_DATABASE_URL": app_url}
+    # Migrations may run longer than a request's statement timeout (docs/operations.md).
+    owner_env = {**env, "DATABASE_URL": owner_url, "APP_DATABASE_URL": app_url, "DATABASE_STATEMENT_TIMEOUT_MS": "0"}
     _manage(owner_env, "migrate", "--no-input")
     _manage(owner_env, "db_roles")
     say(f"database roles: migrations as the owner, the app as {urlsplit(app_url).username}")
@@ -245,12 +246,17 @@ def bench(args: list[str]) -> None:
     env["DJANGO_SETTINGS_MODULE"] = "ces.settings.test"
     url = resolve_database()
     base, _sep, query = url.partition("?")
-    bench_url = base.rsplit("/", 1)[0] + "/ces_bench" + (f"?{query}" if query else "")
+    # `ces` → `ces_bench`; a DATABASE_URL naming `ces_x` → `ces_x_bench` (one per checkout).
+    name = base.rsplit("/", 1)[1] or DB_NAME
+    bench_name = name if name.endswith("bench") else f"{name}_bench"
+    bench_url = base.rsplit("/", 1)[0] + f"/{bench_name}" + (f"?{query}" if query else "")
     conninfo = "host=127.0.0.1 port=5432 user=postgres" if "127.0.0.1" in url else f"host={query.partition('=')[2]} user=postgres"
     with _connect(conninfo) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'ces_bench'").fetchone():
-            conn.execute("CREATE DATABASE ces_bench")
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{bench_name}"')
     env["DATABASE_URL"] = bench_url
+    # Bulk loads, index builds and whole-table measurements: no statement timeout.
+    env["DATABASE_STATEMENT_TIMEOUT_MS"] = "0"
     if not env.get("REDIS_URL"):
         env["REDIS_URL"] = TEST_REDIS_URL
     _manage(env, "migrate", "--no-input", "-v", "0")

@@ -100,7 +100,7 @@ def hmis_export_request(*, start, end, include_unconsented: bool, actor: User) -
     return job
 
 
-def hmis_export_enqueue(job_id: int) -> bool:
+def hmis_export_enqueue(job_id: int):
     return enqueue_or_leave_to_sweep(hmis_export_run, job_id)
 
 
