@@ -482,6 +482,7 @@ def _scored_values(cleaned, *, client: Client, collected_at, case_management: in
 def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) -> Assessment:
     assessment = Assessment(
         intake=intake, client=client, assessed_at=intake.collected_at, assessor=actor, agency=intake.agency,
+        location=intake.agency.name[:250],
         **_scored_values(cleaned, client=client, collected_at=timezone.localtime(intake.collected_at)),
     )
     history_save(assessment, actor=actor, reason="VAT scored at intake")

@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
+from bnl.policy import max_open_referrals
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.models import Program, User
@@ -95,7 +96,10 @@ def vacancies_open_with_rows(*, user: User, program: Program) -> list[Vacancy]:
         referrals = vacancy.referrals.select_related("entry__client__holding_agency", "entry__vsp").order_by("rank")
         vacancy.rows = referral_rows_for(user=user, referrals=referrals)
         vacancy.open_count = sum(1 for row in vacancy.rows if row["referral"].status in Referral.OPEN_STATUSES)
-        vacancy.may_pull = vacancy.open_count < policy.MAX_OPEN_REFERRALS_PER_VACANCY
+        enrolled = sum(1 for row in vacancy.rows if row["referral"].status == Referral.Status.ENROLLED)
+        vacancy.max_open = max_open_referrals(max(0, vacancy.units - enrolled))
+        vacancy.room = max(0, vacancy.max_open - vacancy.open_count)
+        vacancy.may_pull = vacancy.room > 0
     return vacancies
 
 

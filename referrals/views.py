@@ -57,7 +57,7 @@ def program_detail(request, pk: int):
                           rows=[row for vacancy in vacancies for row in vacancy.rows] + recent)
     return render(request, "referrals/program.html", {
         "program": program, "vacancies": vacancies, "recent": recent, "rejection_reasons": policy.REJECTION_REASONS,
-        "max_open": policy.MAX_OPEN_REFERRALS_PER_VACANCY,
+        "per_unit": policy.MAX_OPEN_REFERRALS_PER_UNIT,
     })
 
 
@@ -80,7 +80,7 @@ def vacancy_pull_view(request, pk: int):
     if pull.pulled_count:
         messages.success(request, _("%(n)s people referred from the top of the list.") % {"n": pull.pulled_count})
     else:
-        messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals)."))
+        messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals for each open bed or unit)."))
     return redirect("program-detail", pk=vacancy.program_id)
 
 

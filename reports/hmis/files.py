@@ -388,7 +388,8 @@ _DEIDENTIFIED_ASSESSMENTS = """
     WHERE o.client_id IS NULL AND o.placed_on_list_at >= %(since)s AND o.placed_on_list_at < %(until)s
 """
 _ALL_ASSESSMENTS = f"""(
-    SELECT x.assessment_id, x.enrollment_id, x.personal_id, i.collected_at AS at, ag.name AS location,
+    SELECT x.assessment_id, x.enrollment_id, x.personal_id, i.collected_at AS at,
+           COALESCE(NULLIF(a.location, ''), ag.name) AS location,
            {codes.sql_case('i.collection_method', codes.ASSESSMENT_TYPE, 1)} AS method_code,
            CASE WHEN a.id IS NULL THEN {codes.ASSESSMENT_LEVEL_CRISIS} ELSE {codes.ASSESSMENT_LEVEL_HOUSING} END AS level,
            CASE WHEN a.id IS NULL THEN {codes.PRIORITIZATION_NOT_PLACED} ELSE {codes.PRIORITIZATION_PLACED} END AS prioritized,
