@@ -47,7 +47,7 @@ from intake.questions import BY_CODE, PERSONAL_CODES, VI_CODES, dv_referral_acce
 from intake.screening import screen_shelters
 from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_with_rules
 from intake.validation import clean_answers, draft_values, normalized
-from referrals.services import shelter_referral_create
+from referrals.services import intake_ce_events_record, shelter_referral_create
 
 __all__ = ["assessment_pdf_schedule"]  # re-exported for bnl (docs/intake.md, "Import direction")
 
@@ -335,6 +335,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     if intake.outcome == Intake.Outcome.ASSESSED:
         result.assessment = _assessment_create(intake=intake, client=client, cleaned=cleaned, actor=actor)
         result.bnl_entry = bnl_entry_place(assessment=result.assessment, actor=actor)
+    intake_ce_events_record(intake=intake, assessment=result.assessment, actor=actor)
     return result
 
 

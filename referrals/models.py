@@ -182,6 +182,8 @@ class CeEvent(models.Model):
     entry = models.ForeignKey("bnl.BnlEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
     shelter_referral = models.OneToOneField(ShelterReferral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
+    # An event the intake itself produced (prevention, out-of-area services): the call it came from.
+    intake = models.ForeignKey("intake.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     event = models.PositiveSmallIntegerField(choices=Event.choices)
     event_date = models.DateField()
     program = models.ForeignKey("ces.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -27,6 +27,13 @@ REJECTION_REASON_CODES = {code for code, _label in REJECTION_REASONS}
 # HUD 4.20 event code by program type (hmis-export.md).
 CE_EVENT_BY_PROGRAM_TYPE = {"es": 10, "th": 11, "rrh": 13, "psh": 14, "prevention": 1, "services": 9}
 
+# HUD 4.20 events the intake itself produces (hmis-export.md): a caller who is not literally
+# homeless (slept in their own or a rented home, with family or friends, or in a self-paid motel)
+# is at risk, and "will be referred based on the county" to prevention (event 1); a caller outside
+# Placer and Nevada counties gets out-of-area resources: non-continuum services, ineligible (event 8).
+# No intake branch records a diversion conversation, so event 2 is never produced.
+AT_RISK_SLEEP_LOCATIONS = frozenset({"family_or_friends", "hotel_self_paid", "rental", "owned"})
+
 # Each shelter's list of the last 24 hours goes out at 07:00 local time.
 SHELTER_LIST_HOUR = 7
 SHELTER_LIST_WINDOW_HOURS = 24

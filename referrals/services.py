@@ -425,6 +425,23 @@ def _notify_program_and_coc(referral: Referral, *, subject, body) -> None:
         notification_send(recipient=user, subject=subject, body=body, link=reverse("program-detail", args=[referral.program_id]))
 
 
+# --- HUD 4.20 events of the intake's own branches ----------------------------------
+
+
+def intake_ce_events_record(*, intake, actor: User, assessment=None) -> list[CeEvent]:
+    """The Coordinated Entry events a completed intake produces by itself (referrals.policy)."""
+    from intake.models import Intake  # noqa: PLC0415  (intake.services imports this module)
+
+    on = timezone.localdate(intake.collected_at) if intake.collected_at else timezone.localdate()
+    events = []
+    if intake.outcome == Intake.Outcome.OUTSIDE_COC:
+        events.append((CeEvent.Event.NON_CONTINUUM_SERVICES, "HUD 4.20 out-of-area resources (outside the CoC)"))
+    if assessment is not None and assessment.sleep_location_30d in policy.AT_RISK_SLEEP_LOCATIONS:
+        events.append((CeEvent.Event.PREVENTION, "HUD 4.20 referral to prevention assistance (at risk)"))
+    return [history_save(CeEvent(client=intake.client, intake=intake, event=event, event_date=on, created_by=actor),
+                         actor=actor, reason=reason) for event, reason in events]
+
+
 # --- chronic documentation, rejection review ---------------------------------------
 
 

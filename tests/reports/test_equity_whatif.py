@@ -48,11 +48,11 @@ def _list():
     C (12) · B (10, 300 days) · A (10, 100 days, placed first) · D (8, chronic, gender point)."""
     d_assessment = assessed(client=person(), total=8, on="2026-01-04", indicators={"gender": 1, "age": 0})
     return {
-        "A": BnlEntryFactory(score=10, homeless_since=100, placed_on_list_at=at("2026-01-01")),
-        "B": BnlEntryFactory(score=10, homeless_since=300, placed_on_list_at=at("2026-01-02")),
-        "C": BnlEntryFactory(score=12, homeless_since=0, placed_on_list_at=at("2026-01-03")),
+        "A": BnlEntryFactory(score=10, length_of_time_homeless_days=100, placed_on_list_at=at("2026-01-01")),
+        "B": BnlEntryFactory(score=10, length_of_time_homeless_days=300, placed_on_list_at=at("2026-01-02")),
+        "C": BnlEntryFactory(score=12, length_of_time_homeless_days=0, placed_on_list_at=at("2026-01-03")),
         "D": BnlEntryFactory(client=d_assessment.client, assessment=d_assessment, score=8, chronic=True,
-                             homeless_since=500, placed_on_list_at=at("2026-01-04")),
+                             length_of_time_homeless_days=500, placed_on_list_at=at("2026-01-04")),
     }
 
 
