@@ -326,6 +326,8 @@ def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") ->
     """"RRH case managers will determine if the individual's housing placement has been successful":
     the RRH program's staff record that it failed; the person returns to the active list with their
     previous score and place (their CoC copy or VSP entry follows)."""
+    if not actor.has_perm("bnl.record_placement_failed"):
+        raise Forbidden(PLACEMENT_NOT_YOURS)
     entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
     note = (note or "").strip()
     if entry.status != BnlEntry.Status.HOUSED:
