@@ -20,14 +20,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m ces.devenv run
+	$(BIN)/python -m devtools.devenv run
 
 test: $(STAMP)
-	$(BIN)/python -m ces.devenv test $(ARGS)
+	$(BIN)/python -m devtools.devenv test $(ARGS)
 
 # Benchmarks on a separate ces_bench database; writes docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python -m ces.devenv bench $(ARGS)
+	$(BIN)/python -m devtools.devenv bench $(ARGS)
 
 # Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
 messages: $(STAMP)

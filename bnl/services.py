@@ -19,6 +19,7 @@ from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_
 from ces.audit import access_log_record, history_save
 from ces.errors import NON_FIELD, Forbidden, Invalid
 from ces.models import AccessLog, Client, Program, User
+from intake.pdf import assessment_pdf_schedule
 from intake.policy import CHRONIC_LOCATIONS, CHRONIC_MIN_DAYS
 
 JUSTIFICATION_REQUIRED = _("Write why this point is added: case-management points need a justification.")
@@ -184,8 +185,6 @@ def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerende
         assessment.total = assessment.subtotal + points
         history_save(assessment, actor=actor, reason=reason)
         if rerender:
-            from intake.services import assessment_pdf_schedule  # noqa: PLC0415  (intake.services imports this module)
-
             assessment_pdf_schedule(assessment=assessment)
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "engagement",
     "grievances",
     "audit",
+    "devtools",
     "reports",
 ]
 

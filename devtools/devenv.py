@@ -1,4 +1,4 @@
-"""The README's two commands: `python -m ces.devenv run` and `python -m ces.devenv test`.
+"""The README's two commands: `python -m devtools.devenv run` and `python -m devtools.devenv test`.
 
 Finds the services the way a newcomer's machine has them:
 
@@ -31,7 +31,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg
 import redis
 
-from ces.management.demo_network import DEFAULT_PASSWORD, USERS
+from devtools.demo.network import DEFAULT_PASSWORD, USERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CES_VAR_DIR", BASE_DIR / "var"))
@@ -259,7 +259,7 @@ def bench(args: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in {"run", "test", "bench", "database-url"}:
-        raise SystemExit("usage: python -m ces.devenv run | test [pytest args] | bench [args] | database-url")
+        raise SystemExit("usage: python -m devtools.devenv run | test [pytest args] | bench [args] | database-url")
     if argv[0] == "run":
         run()
     elif argv[0] == "test":
