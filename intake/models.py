@@ -197,6 +197,8 @@ class Assessment(models.Model):
     assessed_at = models.DateTimeField(_("assessed at"))
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
+    # HUD 4.19 AssessmentLocation: where the assessment was done (the access point's name then).
+    location = models.CharField(_("assessment location"), max_length=250, blank=True)
 
     vi_unaccompanied_youth = models.CharField(**YN)
     household_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)])

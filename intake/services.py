@@ -47,7 +47,7 @@ from intake.questions import BY_CODE, PERSONAL_CODES, VI_CODES, dv_referral_acce
 from intake.screening import screen_shelters
 from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_with_rules
 from intake.validation import clean_answers, draft_values, normalized
-from referrals.services import shelter_referral_create
+from referrals.services import intake_ce_events_record, shelter_referral_create
 
 NOT_A_DRAFT = _("This intake is already completed; use “Amend” to correct it.")
 NOT_YOUR_DRAFT = _("Only the call agent who started this intake can change the draft.")
@@ -333,6 +333,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     if intake.outcome == Intake.Outcome.ASSESSED:
         result.assessment = _assessment_create(intake=intake, client=client, cleaned=cleaned, actor=actor)
         result.bnl_entry = bnl_entry_place(assessment=result.assessment, actor=actor)
+    intake_ce_events_record(intake=intake, assessment=result.assessment, actor=actor)
     return result
 
 
@@ -480,6 +481,7 @@ def _scored_values(cleaned, *, client: Client, collected_at, case_management: in
 def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) -> Assessment:
     assessment = Assessment(
         intake=intake, client=client, assessed_at=intake.collected_at, assessor=actor, agency=intake.agency,
+        location=intake.agency.name[:250],
         **_scored_values(cleaned, client=client, collected_at=timezone.localtime(intake.collected_at)),
     )
     history_save(assessment, actor=actor, reason="VAT scored at intake")
