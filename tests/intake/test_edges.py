@@ -152,7 +152,7 @@ def test_autosave_survives_a_date_of_birth_being_typed(logged_in, agent):
     for typed in ("0001-03-22", "0019-03-22", "0197-03-22"):
         response = logged_in.post(url, {"dob": typed}, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
-        assert "Type the name (and date of birth)" in response.content.decode()  # nothing to check yet
+        assert "Type the name (and the whole date of birth)" in response.content.decode()  # nothing to check yet
         assert "1 answer to check" in response.content.decode()
     done = logged_in.post(url, {"dob": "1975-03-22"}, HTTP_HX_REQUEST="true").content.decode()
     assert known.label in done and "Type the name" not in done
