@@ -34,7 +34,6 @@ from intake.pdf import VAT_ROWS
 from intake.presentation import (
     STOP_BOX_LABELS,
     WATCHED_FOR_COMPARISON,
-    WATCHED_FOR_DUPLICATES,
     context_answers,
     form_order,
     live_score,
@@ -284,7 +283,8 @@ def intake_autosave_view(request, pk: int):
     shown_before, shown_after = visibility(before, at_vsp=at_vsp), visibility(after, at_vsp=at_vsp)
     changed = {block for block, shown in shown_after.items() if shown_before.get(block) != shown}
     personal_redrawn = "section-personal" in changed  # it holds the STOP box: redraw that with it
-    duplicates_changed = differs(WATCHED_FOR_DUPLICATES) or personal_redrawn
+    # The STOP box is redrawn only when what it searches for changed (not for each key of a DOB).
+    duplicates_changed = stop_box_query(before) != stop_box_query(after) or personal_redrawn
     comparison_changed = differs(WATCHED_FOR_COMPARISON) or personal_redrawn
     context = _form_context(request, intake, after, duplicates=duplicates_changed, unstored=saved.unstored,
                             comparison=comparison_changed)

@@ -28,3 +28,29 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
+
+// The STOP box is redrawn when the name, DOB or SSN changes. If the agent chose a person (or
+// "new") while that redraw was on its way, keep the choice when it is still offered, and save it.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const target = event.detail.target;
+  if (!target || target.id !== "dup-panel") return;
+  const chosen = target.querySelector("input[name=_client_id]:checked");
+  if (!chosen) return;
+  const same = event.detail.fragment.querySelector(`input[name=_client_id][value="${CSS.escape(chosen.value)}"]`);
+  if (same && !same.hasAttribute("checked")) {
+    same.setAttribute("checked", "");
+    setTimeout(() => {
+      const radio = document.querySelector(`#dup-panel input[name=_client_id][value="${CSS.escape(chosen.value)}"]`);
+      if (radio) radio.dispatchEvent(new Event("change", { bubbles: true }));
+    }, 0);
+  }
+});
+
+// When the DV offer appears (after the safety questions, or after "fleeing" in the VI), bring it
+// into view where the agent is working; keyboard focus stays on the answer just given.
+document.addEventListener("htmx:oobAfterSwap", (event) => {
+  const slot = event.target;
+  if (!slot || !slot.id || !slot.id.startsWith("dv-slot-")) return;
+  const banner = slot.querySelector("#dv-banner");
+  if (banner) banner.scrollIntoView({ block: "nearest" });
+});
