@@ -316,6 +316,8 @@ def intake_autosave_view(request, pk: int):
         if (code in questions and questions[code].visible and code not in swapped
                 and errors_before.get(code) != errors_after.get(code)):
             parts.append(render_to_string("intake/_field_errors.html", {"q": questions[code], "oob": True}, request=request))
+    if errors_before != errors_after:  # the list at the top follows (only where it is shown: static/js/ces.js)
+        parts.append(render_to_string("intake/_error_summary.html", {**context, "oob": True}, request=request))
     parts.append(render_to_string("intake/_score.html", {**context, "oob": True}, request=request))
     if _shelter_state(before, intake.call_language, at_vsp) != _shelter_state(after, intake.call_language, at_vsp):
         parts.append(render_to_string("intake/_shelters.html", {**context, "oob": True}, request=request))

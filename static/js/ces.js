@@ -54,3 +54,19 @@ document.addEventListener("htmx:oobAfterSwap", (event) => {
   const banner = slot.querySelector("#dv-banner");
   if (banner) banner.scrollIntoView({ block: "nearest" });
 });
+
+// Validation as the agent goes: the "please check" list at the top is kept up to date while it
+// is shown (it never appears above the agent's cursor mid-call), and a question's red mark
+// follows its messages.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const target = event.detail.target;
+  if (target && target.id === "error-summary-wrap" && !target.querySelector(".error-summary")) {
+    event.detail.shouldSwap = false;
+  }
+});
+document.addEventListener("htmx:oobAfterSwap", (event) => {
+  const box = event.target;
+  if (!box || !box.id || !box.id.startsWith("errs-")) return;
+  const question = box.closest(".question");
+  if (question) question.classList.toggle("has-error", box.children.length > 0);
+});
