@@ -18,6 +18,7 @@ from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_
 from ces.audit import access_log_record, history_save
 from ces.errors import NON_FIELD, Forbidden, Invalid
 from ces.models import AccessLog, Client, User
+from intake.pdf import assessment_pdf_schedule
 
 JUSTIFICATION_REQUIRED = _("Write why this point is added: case-management points need a justification.")
 ITEM_UNKNOWN = _("The case-management item is 1, 2 or 3.")
@@ -106,8 +107,6 @@ def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerende
         assessment.total = assessment.subtotal + points
         history_save(assessment, actor=actor, reason=reason)
         if rerender:
-            from intake.services import assessment_pdf_schedule  # noqa: PLC0415  (intake.services imports this module)
-
             assessment_pdf_schedule(assessment=assessment)
 
 

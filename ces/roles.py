@@ -145,7 +145,7 @@ def roles_sync(apps, schema_editor=None) -> None:
     Runs inside migrations with the historical `apps`. Permissions of models
     not migrated yet are skipped; the migration that adds them syncs again.
     """
-    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.management import create_permissions  # noqa: PLC0415 (runs inside migrations; importing it at module level loads the auth app early)
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

@@ -62,8 +62,6 @@ from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_
 from intake.validation import IDENTITY_GROUPS, answer_view, carry_answers, clean_answers, draft_values
 from referrals.services import shelter_referral_create
 
-__all__ = ["assessment_pdf_schedule"]  # re-exported for bnl (docs/intake.md, "Import direction")
-
 NOT_A_DRAFT = _("This intake is already completed; use “Amend” to correct it.")
 NOT_YOUR_DRAFT = _("Only the call agent who started this intake can change the draft.")
 MAY_NOT_TAKE_INTAKES = _("Your role does not take intakes.")
