@@ -72,7 +72,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
        "referrals.review_rejection"]
     + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"],
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
-    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"],
+    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"]
+    + ["intake.view_dvreferral", "intake.change_dvreferral"],  # the VSP's inbox of warm referrals (its own only)
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
     COMMITTEE: _READ_DIRECTORY + _SEE_BNL + _GRIEVANCE_WORK,
     HMIS_ADMIN: [
@@ -115,6 +116,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.add_shelterrule",
         "intake.change_shelterrule",
         "intake.delete_shelterrule",
+        "intake.view_vspcoverage",
+        "intake.add_vspcoverage",
+        "intake.change_vspcoverage",
+        "intake.delete_vspcoverage",
         "intake.view_povertyguidelineyear",
         "intake.add_povertyguidelineyear",
         "intake.change_povertyguidelineyear",

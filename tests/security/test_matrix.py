@@ -81,6 +81,8 @@ MATRIX: dict[str, Row] = {
     "intake-autosave": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=200, denied=(403, 404)),
     "intake-complete": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=(200, 302), denied=(403, 404)),
     "intake-discard": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=(302, 400), denied=(403, 404)),
+    "dv-referral-inbox": Row(G, None, frozenset({"vsp_advocate"})),
+    "dv-referral-mark": Row(P, "dvreferral:vsp", frozenset({"vsp_advocate"}), ok=302, denied=(403, 404), data={"status": "contacted"}),
     "intake-amend": Row(G, "intake", frozenset({"call_agent", "supervisor", "program_staff_b", "vsp_advocate"}), person=True,
                         agency=True, denied=(403, 404)),
     # --- the list ---
@@ -252,6 +254,7 @@ ADMIN_MODELS = {
     "ces.agency": "config", "ces.program": "config", "ces.closureday": "config", "ces.user": "config",
     "ces.client": "person", "ces.consentrecord": "person", "ces.accesslog": "log", "ces.deadline": "config",
     "ces.notification": "config", "intake.shelter": "config", "intake.povertyguidelineyear": "config",
+    "intake.vspcoverage": "config",
     "intake.intake": "person", "intake.assessment": "person",
     "auth.group": "config", "axes.accessattempt": "log", "axes.accessfailurelog": "log", "axes.accesslog": "log",
     "knox.authtoken": "secret", "grievances.outsideagency": "config",
