@@ -16,7 +16,9 @@ from django.utils.translation import override
 from weasyprint import HTML
 
 from ces.audit import history_save
+from ces.business_days import add_business_days
 from ces.models import ClientDocument, User
+from engagement import policy
 from engagement.models import EngagementCase, Letter
 
 SOURCE_TYPE = "engagement.case"
@@ -32,6 +34,16 @@ def letter_html(*, case: EngagementCase, kind: str, answer_by: date | None = Non
     with override(language):
         return render_to_string(f"engagement/letter_{kind}.html", {"case": case, "client": case.client, "today": timezone.localdate(),
                                                                    "language": language, "answer_by": answer_by})
+
+
+def letter_answer_by(today: date) -> date:
+    """The last day the no-contact letter gives: "we will close your file in five business days"."""
+    return add_business_days(today, policy.CLOSE_AFTER_LETTER_DAYS)
+
+
+def letter_preview_pdf(*, case: EngagementCase) -> bytes:
+    """The no-contact letter as it would be made today, for the worker to read before sending it."""
+    return HTML(string=letter_html(case=case, kind=Letter.Kind.NO_CONTACT, answer_by=letter_answer_by(timezone.localdate()))).write_pdf()
 
 
 def letter_make(*, case: EngagementCase, kind: str, channel: str, actor: User, answer_by: date | None = None) -> Letter:

@@ -25,6 +25,7 @@ from ces.management.demo_network import (
 from ces.models import Agency, Program, User
 from ces.roles import ADMIN_SITE_ROLES
 from ces.system_user import system_user_get
+from engagement.demo import demo_outreach_seed
 from grievances.demo import demo_complaints_seed
 
 DEFAULT_CLIENTS = 300
@@ -55,6 +56,7 @@ class Command(BaseCommand):
 
         reports_demo_history()
         demo_complaints_seed()
+        demo_outreach_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
         self.stdout.write(f"Synthetic callers: {added} added ({clients} wanted in all).")
         self.stdout.write("Demo logins (username = role; password as given, default in README):")
@@ -136,7 +138,7 @@ class Command(BaseCommand):
                 history_save(program, actor=actor, reason="seed_demo")
 
     def _users(self, agencies: dict[str, Agency], password: str) -> None:
-        for username, first_name, last_name, initials in USERS:
+        for username, first_name, last_name, initials, role in USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
             wanted = {
                 "first_name": first_name,
@@ -144,7 +146,7 @@ class Command(BaseCommand):
                 "agency": agencies[initials],
                 "email": f"{username}@demo.ca515.invalid",
                 "is_active": True,
-                "is_staff": username in ADMIN_SITE_ROLES,
+                "is_staff": role in ADMIN_SITE_ROLES,
             }
             changed = user.pk is None or any(getattr(user, key) != value for key, value in wanted.items())
             for key, value in wanted.items():
@@ -154,6 +156,6 @@ class Command(BaseCommand):
                 changed = True
             if changed:
                 user.save()
-            group = Group.objects.get(name=username)
+            group = Group.objects.get(name=role)
             if set(user.groups.all()) != {group}:
                 user.groups.set([group])
