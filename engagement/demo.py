@@ -18,14 +18,13 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ces.business_days import add_business_days
-from ces.models import Client, Program, User
 from ces.audit import history_save
+from ces.business_days import add_business_days
 from ces.deadlines import deadline_process
-from ces.models import Deadline
+from ces.models import Client, Deadline, Program, User
+from engagement import policy
 from engagement.disengagement import inactivity_timer_start
 from engagement.models import ContactAttempt, EngagementCase, OutreachStep
-from engagement import policy
 from engagement.selectors import current_step, once_business_days_passed
 from engagement.services import attempt_record, engagement_open
 

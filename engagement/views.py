@@ -33,8 +33,8 @@ from engagement.inputs import (
     ServiceInput,
     StatusFormInput,
 )
-from engagement.models import ContactAttempt
 from engagement.letters import letter_preview_pdf
+from engagement.models import ContactAttempt
 from engagement.selectors import (
     case_get_for_user,
     case_page,

@@ -14,8 +14,8 @@ from ces.errors import Invalid
 from ces.management.demo_network import (
     AGENCIES,
     CASELOAD_LIMITS,
-    DEMO_CASELOAD,
     DEFAULT_PASSWORD,
+    DEMO_CASELOAD,
     PROGRAMS,
     ROSEVILLE_RULES,
     ROSEVILLE_SHELTER,
