@@ -84,18 +84,20 @@ class Command(BaseCommand):
         """Callers taken by the demo call agent through the real intake (same scoring code).
         Deterministic per index, and counted, so a second run adds none."""
         from intake.models import Intake
+        from intake.pdf import assessment_pdfs_in_background
         from intake.services import intake_submit
         from intake.synthetic import synthetic_answers
 
         agent = User.objects.get(username=USERS[0][0])
         done = Intake.objects.filter(csr=agent, status=Intake.Status.COMPLETED).count()
         added = 0
-        for index in range(done, wanted):
-            try:
-                intake_submit(actor=agent, answers=synthetic_answers(index))
-                added += 1
-            except Invalid:  # e.g. a generated SSN already on file: skip that caller
-                continue
+        with assessment_pdfs_in_background():  # the users' own PDFs go first
+            for index in range(done, wanted):
+                try:
+                    intake_submit(actor=agent, answers=synthetic_answers(index))
+                    added += 1
+                except Invalid:  # e.g. a generated SSN already on file: skip that caller
+                    continue
         return added
 
     def _demo_caseload(self) -> None:
