@@ -1,20 +1,24 @@
 """Program staff's screens (vacancies, pulls, referral decisions) and the shelters' screen."""
 
+from uuid import uuid4
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ces.inputs import bind
-from ces.web import screen_action
+from ces.web import error_about, screen_action
 from referrals import policy
 from referrals.inputs import DecisionInput, PullInput, ShelterStatusInput, VacancyInput, WalkInInput
 from referrals.selectors import (
     program_get_for_staff,
     programs_run_by,
+    rejections_before,
     referral_get_for_staff,
     referrals_decided_recently,
     shelter_daily_list_get_for_staff,
@@ -22,6 +26,7 @@ from referrals.selectors import (
     shelter_referral_get_for_staff,
     shelter_rows_for,
     shelters_run_by,
+    vacancies_closed_recently,
     vacancies_open_with_rows,
     vacancy_get_for_staff,
 )
@@ -57,7 +62,8 @@ def program_detail(request, pk: int):
                           rows=[row for vacancy in vacancies for row in vacancy.rows] + recent)
     return render(request, "referrals/program.html", {
         "program": program, "vacancies": vacancies, "recent": recent, "rejection_reasons": policy.REJECTION_REASONS,
-        "max_open": policy.MAX_OPEN_REFERRALS_PER_VACANCY,
+        "max_open": policy.MAX_OPEN_REFERRALS_PER_VACANCY, "closed": vacancies_closed_recently(program=program),
+        "request_key": uuid4(),
     })
 
 
@@ -79,6 +85,13 @@ def vacancy_pull_view(request, pk: int):
     pull = vacancy_pull(vacancy=vacancy, actor=request.user, **bind(PullInput, request.POST))
     if pull.pulled_count:
         messages.success(request, _("%(n)s people referred from the top of the list.") % {"n": pull.pulled_count})
+        reasons = dict(policy.REJECTION_REASONS)
+        for referral_pk, earlier in rejections_before(program=vacancy.program, referrals=pull.referrals.all()).items():
+            label = pull.referrals.get(pk=referral_pk).entry.label
+            messages.warning(request, _("%(label)s was rejected by this program on %(day)s (%(reason)s). Check whether that "
+                                        "reason still holds before you decide.") % {
+                "label": label, "day": date_format(timezone.localtime(earlier.decided_at).date()),
+                "reason": reasons.get(earlier.reason, earlier.reason)})
     else:
         messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals)."))
     return redirect("program-detail", pk=vacancy.program_id)
@@ -96,6 +109,7 @@ def vacancy_detail(request, pk: int):
 @screen_action
 def referral_decision(request, pk: int):
     referral = referral_get_for_staff(user=request.user, pk=pk)
+    error_about(request, referral.entry.label)
     referral_decide(referral=referral, actor=request.user, **bind(DecisionInput, request.POST))
     messages.success(request, _("Decision recorded for %(label)s.") % {"label": referral.entry.label})
     return redirect("program-detail", pk=referral.program_id)
