@@ -18,9 +18,9 @@ from referrals.inputs import DecisionInput, PullInput, ShelterStatusInput, Vacan
 from referrals.selectors import (
     program_get_for_staff,
     programs_run_by,
-    rejections_before,
     referral_get_for_staff,
     referrals_decided_recently,
+    rejections_before,
     shelter_daily_list_get_for_staff,
     shelter_get_for_staff,
     shelter_referral_get_for_staff,

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def _pulled(n=2):
     program = ProgramFactory(type="rrh")
     staff = program_staff(program)
-    entries = [BnlEntryFactory(score=20 - i, chronic=True) for i in range(n)]
+    for i in range(n):
+        BnlEntryFactory(score=20 - i, chronic=True)
     vacancy = vacancy_create(program=program, actor=staff)
     pull = vacancy_pull(vacancy=vacancy, actor=staff, count=n)
     return program, staff, vacancy, list(pull.referrals.order_by("rank"))
