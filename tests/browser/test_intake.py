@@ -248,7 +248,7 @@ def test_dv_referral_reaches_the_vsp_inbox(live_server, page: Page, screenshot_d
 
     log_in(page, live_server, "advocate")
     page.get_by_role("link", name="Warm referrals").click()
-    row = page.locator("table.inbox tbody tr").first
+    row = page.locator("ul.inbox > li").first
     expect(row).to_contain_text("Robin")
     expect(row).to_contain_text("weekdays after 6 pm")
     shoot(page, screenshot_dir, "vsp-warm-referral-inbox")
