@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 
-from ces.management.demo_network import USERS
+from devtools.demo.network import USERS
 from ces.models import Program, User
 from intake.services import intake_start
 from referrals.services import vacancy_create, vacancy_pull
