@@ -4,8 +4,8 @@ import string
 from datetime import datetime, timedelta, timezone
 
 import factory
-from django.utils import timezone as dj_timezone
 from django.contrib.auth.models import Group
+from django.utils import timezone as dj_timezone
 
 from ces.models import Agency, Client, Program, User
 
