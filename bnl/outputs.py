@@ -65,7 +65,7 @@ class BnlEntryOutput(serializers.Serializer):
     length_of_time_homeless_days = serializers.IntegerField(help_text="Days homeless up to today.")
     eligible_program_ids = serializers.SerializerMethodField()
     # Present for some readers only (not read-only, so the schema does not call them required).
-    worker_alert = serializers.CharField(required=False)
+    worker_alert = serializers.BooleanField(required=False)
     client = BnlClientOutput(required=False)
     contact_vsp = ContactVspOutput(required=False)
 

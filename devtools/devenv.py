@@ -236,6 +236,10 @@ def test(pytest_args: list[str]) -> None:
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # pytest-playwright runs an event loop beside live_server
     say(f"redis: {'ok' if redis_ok else 'unreachable: tests that need it are skipped'}")
     say(f"chromium: {'ok' if chromium_ok else 'missing: browser tests are skipped'}")
+    if not pytest_args:  # the whole suite: one worker per core (pytest-xdist), each with its own database
+        workers = env.get("CES_TEST_WORKERS") or str(min(os.cpu_count() or 1, 4))
+        pytest_args = ["-n", workers, "--dist", "loadgroup"] if workers != "1" else []
+        say(f"workers: {workers} (CES_TEST_WORKERS=1 for one process)")
     result = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR)
     raise SystemExit(result.returncode)
 

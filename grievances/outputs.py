@@ -52,8 +52,8 @@ class _CaseOutput(serializers.ModelSerializer):
     retaliation_flags = FlagOutput(many=True, read_only=True)
     reference = serializers.CharField()
     client_id = serializers.IntegerField(allow_null=True)
-    filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assisted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assisted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     deadline_fields: dict[str, str] = {}
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "format": "date"}})
@@ -73,7 +73,7 @@ FILING = ["description", "signature_name", "signed_on", "received_on", "channel"
 
 class ComplaintOutput(_CaseOutput):
     agency_id = serializers.IntegerField(allow_null=True)
-    investigator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    investigator = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     deadline_fields = DEADLINE_FIELDS_COMPLAINT
 
     class Meta:
@@ -95,7 +95,7 @@ class GrievanceOutput(_CaseOutput):
     meeting_id = serializers.IntegerField(allow_null=True)
     meeting_date = serializers.DateField(source="meeting.date", allow_null=True, default=None)
     vote = serializers.SerializerMethodField()
-    responded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    responded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     deadline_fields = DEADLINE_FIELDS_GRIEVANCE
 
     class Meta:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ces.inputs import bind
 from reports.inputs import HmisExportInput, PeriodInput, WhatIfInput
-from reports.outputs import ExportOutput, ExportQueued, ReportOutput
+from reports.outputs import ExportOutput, ExportQueued, ReportOutput, WhatIfOutput
 from reports.selectors import exports_access_check, hmis_export_get_for_user, report_figures, reports_access_check
 from reports.services import hmis_export_download, hmis_export_request
 from reports.whatif import whatif_compare
@@ -28,7 +28,7 @@ class ReportDetail(APIView):
 
 
 class WhatIf(APIView):
-    @extend_schema(parameters=[WhatIfInput], responses={200: ReportOutput}, operation_id="reports_what_if")
+    @extend_schema(parameters=[WhatIfInput], responses={200: WhatIfOutput}, operation_id="reports_what_if")
     def get(self, request):
         reports_access_check(request.user)
         return Response(whatif_compare(**bind(WhatIfInput, request.query_params)))

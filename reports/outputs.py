@@ -41,3 +41,17 @@ class ReportOutput(serializers.Serializer):
     tables = serializers.ListField(child=serializers.DictField())
     charts = serializers.ListField(child=serializers.DictField())
     notes = serializers.ListField(child=serializers.CharField())
+
+
+class WhatIfOutput(serializers.Serializer):
+    """The what-if: the proposal, the live order, and the same figures, tables and charts as a report."""
+
+    report = serializers.CharField()
+    title = serializers.CharField()
+    proposal = serializers.DictField()
+    proposal_text = serializers.ListField(child=serializers.CharField())
+    live_order = serializers.ListField(child=serializers.CharField())
+    figures = serializers.ListField(child=serializers.DictField())
+    tables = serializers.ListField(child=serializers.DictField())
+    charts = serializers.ListField(child=serializers.DictField())
+    notes = serializers.ListField(child=serializers.CharField())

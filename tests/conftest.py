@@ -33,7 +33,15 @@ def _redis_available() -> bool:
     return redis_answers(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"))
 
 
+# Tests that touch what the whole PostgreSQL cluster shares (roles), or start servers and time
+# them: one xdist worker runs them one after another (`--dist loadgroup`).
+ONE_AT_A_TIME = ("tests/faults/", "tests/ces/test_db_roles.py")
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(part in item.nodeid for part in ONE_AT_A_TIME):
+            item.add_marker(pytest.mark.xdist_group("one_at_a_time"))
     needs_redis = [item for item in items if "redis" in item.keywords]
     needs_browser = [item for item in items if "browser" in item.keywords]
     if needs_redis and not _redis_available():

@@ -1,7 +1,20 @@
-"""Settings for the test suite: the real PostgreSQL and Redis, fast hashing."""
+"""Settings for the test suite: the real PostgreSQL and Redis, fast hashing.
 
-from .base import *  # noqa: F403
-from .base import database_from_env, env
+Under pytest-xdist (`make test` runs the whole suite on one worker per core) each worker gets
+its own database (pytest-django: test_<name>_gwN), its own Redis database and its own media
+directory, set here before the base settings read them, so the processes the fault tests start
+inherit them too.
+"""
+
+import os
+
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _n = int(_worker.removeprefix("gw") or 0)
+    _base, _sep, _db = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1").rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + 8 + _n) % 16}"
+
+from .base import *  # noqa: E402, F403
+from .base import MEDIA_ROOT, database_from_env, env  # noqa: E402
 
 CES_ENVIRONMENT = "test"
 DEBUG = False
@@ -23,3 +36,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+if _worker:
+    MEDIA_ROOT = MEDIA_ROOT / _worker
