@@ -28,7 +28,7 @@ from ces.web import screen_action
 from intake.duplicates import duplicate_search
 from intake.inputs import AmendInput, CallFormInput, CallStartInput, DiscardInput, stop_box_query
 from intake.models import Intake
-from intake.pdf import VAT_ROWS
+from intake.pdf import INDICATOR_LABELS, VAT_ROWS
 from intake.presentation import WATCHED_FOR_DUPLICATES, live_score, section_views, visibility
 from intake.questions import BY_CODE, DECLINED, PERSONAL_CODES
 from intake.selectors import drafts_for, intake_get_for_user, intake_may_amend, poverty_table_in_force, victim_service_providers
@@ -241,7 +241,7 @@ def _summary(request, intake: Intake):
     answers = intake_answers(intake, personal=False)
     _cleaned, _errors, shelters = intake_validate(answers, complete=False, language=request.LANGUAGE_CODE)
     rows = (
-        [{"wording": wording, "points": assessment.indicators.get(code, 0)} for code, wording in VAT_ROWS]
+        [{"wording": INDICATOR_LABELS[code], "points": assessment.indicators.get(code, 0)} for code, _wording in VAT_ROWS]
         if assessment
         else []
     )

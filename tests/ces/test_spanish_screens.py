@@ -60,6 +60,8 @@ def _english_fragments(catalogue: dict[str, str]) -> dict[str, str]:
 
 def _text(page: str) -> str:
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    # Notices are written once, in the recipient's own language (ces.notifications; docs/decisions.md).
+    page = re.sub(r'<ul class="notices">.*?</ul>', " ", page, flags=re.S)
     attributes = " ".join(re.findall(r'(?:placeholder|aria-label|title|alt)="([^"]*)"', page))
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page) + " " + attributes))
 
