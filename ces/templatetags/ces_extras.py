@@ -76,5 +76,5 @@ def short_day(value, weekday=True):
     """ "Mon Nov 23" / "lun 23 nov": a compact day for tables, in the reader's order."""
     if not value:
         return ""
-    pattern = r"j M" if (get_language() or "en").startswith("es") else "M j"
+    pattern = r"j b" if (get_language() or "en").startswith("es") else "M j"  # "23 nov": Spanish months in lower case
     return f"{date_format(value, 'D')} {date_format(value, pattern)}" if weekday else date_format(value, pattern)
