@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from ces.management.demo_network import USERS
+from devtools.demo.network import USERS
 from tests.demo_world import demo_world
 from tests.factories import DEFAULT_PASSWORD
 

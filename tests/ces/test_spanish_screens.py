@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from ces.management.demo_network import USERS
 from ces.models import User
+from devtools.demo.network import USERS
 from tests.demo_world import demo_world
 
 pytestmark = pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_enrollment_notes_carry_who_wrote_them(case):
 
 
 def test_the_letter_can_be_read_before_it_is_sent_and_the_preview_records_nothing(client):
-    from engagement.demo import _walk_to_letter
+    from devtools.demo.engagement import _walk_to_letter
     from engagement.models import Letter
 
     agency = AgencyFactory()

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ces', '0013_supervisors_open_intakes'),
-        ('referrals', '0003_roles'),
+        ('referrals', '0005_ce_event_of_an_intake'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
