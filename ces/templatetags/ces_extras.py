@@ -78,3 +78,11 @@ def short_day(value, weekday=True):
         return ""
     pattern = r"j b" if (get_language() or "en").startswith("es") else "M j"  # "23 nov": Spanish months in lower case
     return f"{date_format(value, 'D')} {date_format(value, pattern)}" if weekday else date_format(value, pattern)
+
+
+@register.filter
+def person(user):
+    """A staff member as people call them: their full name, else their username; "—" for nobody."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.username
