@@ -43,6 +43,9 @@ EXIT_REASON_EXPLAINED = "other"
 
 # "the list can be filtered ... by flags (chronic, veteran, youth, family, DV)"
 FLAG_FILTERS = ("chronic", "veteran", "youth", "family", "dv")
+# How the list's flag filters read (the same words as the programs' eligibility criteria).
+FLAG_LABELS = {"chronic": _("chronically homeless"), "veteran": _("veteran"), "youth": _("youth 18–24"),
+               "family": _("family with children"), "dv": _("DV survivor")}
 
 BNL_PAGE_SIZE = 50
 BNL_MAX_PAGE_SIZE = 200

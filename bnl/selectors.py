@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bnl.eligibility import eligible_q, is_eligible, list_scope_q
 from bnl.models import BnlEntry
@@ -191,6 +193,26 @@ def bnl_case_management_items_for(*, user: User, entry: BnlEntry) -> list[dict]:
             for item in CASE_MANAGEMENT_ITEMS]
 
 
+def _value_words(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _change_words(change) -> str:
+    """One change of the entry's history in words: the field's name, and its values as the screens show them
+    (no raw codes; a linked record, such as a newer assessment, is said to have changed, not shown by id)."""
+    field = BnlEntry._meta.get_field(change.field)
+    label = str(field.verbose_name).capitalize() if field.verbose_name else change.field
+    if field.is_relation:
+        return str(format_lazy(_("{field}: replaced by a newer one"), field=label))
+    return f"{label}: {_value_words(field, change.old)} → {_value_words(field, change.new)}"
+
+
 def bnl_entry_history_for(*, user: User, entry: BnlEntry) -> list[dict]:
     """The entry's history, newest first. The reasons (which quote justifications) and changes of
     fields outside the list's own (the person's record, free-text status reasons) only for those
@@ -203,7 +225,7 @@ def bnl_entry_history_for(*, user: User, entry: BnlEntry) -> list[dict]:
         if previous is not None:
             for change in record.diff_against(previous).changes:
                 if change.field != "updated_at" and (private or change.field in LIST_FIELDS):
-                    changes.append(f"{change.field}: {change.old} → {change.new}")
+                    changes.append(_change_words(change))
         rows.append({"record": record, "reason": record.history_change_reason if private else "", "changes": changes})
         previous = record
     return list(reversed(rows))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bnl.eligibility import eligibility_explain
 from bnl.inputs import LIST_COUNTIES, BnlFilter, CaseManagementInput, PlaceOnCocInput, StatusInput
 from bnl.models import BnlEntry
-from bnl.policy import BNL_PAGE_SIZE, EXIT_REASONS, FLAG_FILTERS
+from bnl.policy import BNL_PAGE_SIZE, EXIT_REASONS, FLAG_FILTERS, FLAG_LABELS
 from bnl.selectors import (
     bnl_access_require,
     bnl_case_management_items_for,
@@ -65,7 +65,7 @@ def bnl_list(request):
     return render(request, "bnl/list.html", {
         "page": page, "rows": rows, "programs": programs, "errors": errors, "filters": filters,
         "statuses": BnlEntry.Status.choices, "counties": [(code, County(code).label) for code in LIST_COUNTIES],
-        "flag_names": FLAG_FILTERS, "query": query.urlencode(), "has_vsp_list": own_vsp_list_owner(request.user) is not None,
+        "flag_names": [(flag, FLAG_LABELS[flag]) for flag in FLAG_FILTERS], "query": query.urlencode(), "has_vsp_list": own_vsp_list_owner(request.user) is not None,
     }, status=400 if errors else 200)
 
 

@@ -9,8 +9,35 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ces.models import ClosureDay
+
+# The federal holidays' names (as the `holidays` package gives them) in the reader's language.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Martin Luther King Jr. Day": _("Martin Luther King Jr. Day"),
+    "Washington's Birthday": _("Washington's Birthday (Presidents' Day)"),
+    "Memorial Day": _("Memorial Day"),
+    "Juneteenth National Independence Day": _("Juneteenth National Independence Day"),
+    "Independence Day": _("Independence Day"),
+    "Labor Day": _("Labor Day"),
+    "Columbus Day": _("Columbus Day"),
+    "Veterans Day": _("Veterans Day"),
+    "Thanksgiving Day": _("Thanksgiving Day"),
+    "Christmas Day": _("Christmas Day"),
+}
+OBSERVED_SUFFIX = " (observed)"
+
+
+def holiday_name(name: str):
+    """A federal holiday's name in the reader's language ("Christmas Day (observed)" too); others unchanged."""
+    if name.endswith(OBSERVED_SUFFIX):
+        base = name.removesuffix(OBSERVED_SUFFIX)
+        if base in HOLIDAY_NAMES:
+            return format_lazy(_("{holiday} (observed)"), holiday=HOLIDAY_NAMES[base])
+    return HOLIDAY_NAMES.get(name, name)
 
 _MAX_SPAN_DAYS = 3660  # refuse to walk more than ~10 years
 
@@ -75,7 +102,7 @@ def upcoming_non_business_days(start: date, days: int = 30) -> list[tuple[date, 
     """Holidays and closure days in the next `days` days, for dashboards."""
     end = start + timedelta(days=days)
     found = {
-        day: name
+        day: holiday_name(name)
         for year in range(start.year, end.year + 1)
         for day, name in holidays.country_holidays("US", years=year, observed=True).items()
         if start <= day <= end

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ces.deadlines import deadline_pending, deadline_schedule
 from ces.documents import document_keep, pdf_render
@@ -49,6 +50,31 @@ VAT_ROWS = [
     ("income", "Household Income is at - OR - below federal guidelines for household size (2017 Federal Poverty Guidelines)"),
 ]
 INDICATOR_WORDING = dict(VAT_ROWS)
+# The same rows on the screens, in the reader's language (the PDF keeps Appendix B's English words).
+INDICATOR_LABELS = {
+    "age": _("Individual is less than 25 years of age - OR - over 59 years of age"),
+    "unaccompanied_youth": _("Individual is unaccompanied youth under 18 years of age"),
+    "gender": _("Self is Female - or - Self or HH Member is Transgender or Gender Non-Conforming"),
+    "pregnant": _("Self or HH Member is Pregnant"),
+    "children": _("Household has children under 18"),
+    "sleep_location": _("Slept most frequently in last 30 days = literally homeless - OR - institutional setting"),
+    "unstable_housing": _("Current length of time in unstable housing: 1 - 3 years = 1 point; 3 - 5 years = 2 points; 5 + years = 3 points"),
+    "er_visits": _("Self or HH Member has been hospitalized or visited an emergency room 3 or more times in last 6 months"),
+    "police": _("Self or HH Member had an interaction with police 6 or more times in last 6 months"),
+    "health_mental": _("Self has health conditions related to: Mental Health"),
+    "health_substance_alcohol": _("Substance and/or Alcohol Abuse"),
+    "health_physical_sensory": _("Physical / Sensory Disability"),
+    "health_developmental": _("Developmental Disability"),
+    "health_hiv_aids": _("HIV/Aids"),
+    "health_chronic": _("Chronic Health Conditions (ie. diabetes or complications with heart, liver, kidney, stomach, or brain)"),
+    "health_three_or_more": _("If yes to 3 or more of above categories, add 1 point"),
+    "household_member_health": _("HH Member has one or more of the above listed health conditions"),
+    "attacked": _("Self or HH Member has been attacked, hurt, or threatened since becoming homeless"),
+    "self_harm": _("Self or HH Member has threatened to or tried to end their own life"),
+    "dv_experienced": _("Self or HH Member has experienced domestic violence, sexual assault, or human trafficking"),
+    "dv_fleeing": _("Self or HH Member is currently fleeing, or attempting to flee, a DV/SA/HT/Stalking situation"),
+    "income": _("Household Income is at - OR - below federal guidelines for household size (2017 Federal Poverty Guidelines)"),
+}
 
 
 def assessment_pdf_bytes(assessment: Assessment) -> bytes:

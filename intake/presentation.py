@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from intake import policy
-from intake.pdf import INDICATOR_WORDING
+from intake.pdf import INDICATOR_LABELS
 from intake.questions import (
     BY_CODE,
     CHOICE,
@@ -180,7 +180,7 @@ def live_score(answers: dict, cleaned: dict, *, collected_at, poverty, errors: d
         "total": score.total,
         "max": policy.SUBTOTAL_MAX,
         "rows": [
-            {"code": code, "wording": INDICATOR_WORDING[code], "points": points, "available": policy.INDICATOR_POINTS[code]}
+            {"code": code, "wording": INDICATOR_LABELS[code], "points": points, "available": policy.INDICATOR_POINTS[code]}
             for code, points in score.indicators.items()
         ],
     }

@@ -30,7 +30,7 @@ from intake import policy
 from intake.duplicates import duplicate_search
 from intake.inputs import AmendInput, CallFormInput, CallStartInput, DiscardInput, DvReferralMarkInput, stop_box_query
 from intake.models import DvReferral, Intake
-from intake.pdf import VAT_ROWS
+from intake.pdf import INDICATOR_LABELS, VAT_ROWS
 from intake.presentation import (
     STOP_BOX_LABELS,
     WATCHED_FOR_COMPARISON,
@@ -389,7 +389,7 @@ def _summary(request, intake: Intake):
     _cleaned, _errors, shelters = intake_validate(answers, complete=False, language=request.LANGUAGE_CODE,
                                                   at_vsp=intake.agency.is_vsp)
     rows = (
-        [{"wording": wording, "points": assessment.indicators.get(code, 0)} for code, wording in VAT_ROWS]
+        [{"wording": INDICATOR_LABELS[code], "points": assessment.indicators.get(code, 0)} for code, _wording in VAT_ROWS]
         if assessment
         else []
     )

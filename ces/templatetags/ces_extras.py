@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -59,3 +61,28 @@ def ago(moment):
     if timezone.now() - moment < timedelta(minutes=1):
         return _("just now")
     return _("%(time)s ago") % {"time": timesince(moment)}
+
+
+@register.filter
+def weekday_date(value):
+    """ "Monday, November 23" / "lunes, 23 de noviembre": the weekday and the day in the reader's language and order."""
+    if not value:
+        return ""
+    return f"{date_format(value, 'l')}, {date_format(value, 'MONTH_DAY_FORMAT')}"
+
+
+@register.filter
+def short_day(value, weekday=True):
+    """ "Mon Nov 23" / "lun 23 nov": a compact day for tables, in the reader's order."""
+    if not value:
+        return ""
+    pattern = r"j b" if (get_language() or "en").startswith("es") else "M j"  # "23 nov": Spanish months in lower case
+    return f"{date_format(value, 'D')} {date_format(value, pattern)}" if weekday else date_format(value, pattern)
+
+
+@register.filter
+def person(user):
+    """A staff member as people call them: their full name, else their username; "—" for nobody."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.username

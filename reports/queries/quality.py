@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ces.choices import DataQuality
@@ -59,10 +60,11 @@ def _refusals(intakes) -> list[dict]:
             aggregates[f"{question.code}__refused"] = Count("pk", filter=Q(**{field: REFUSED}))
             aggregates[f"{question.code}__dk"] = Count("pk", filter=Q(**{field: DOESNT_KNOW}))
         counts = base.aggregate(**aggregates)
+        language = "es" if (get_language() or "").startswith("es") else "en"
         for question in questions:
             asked = counts[f"{question.code}__asked"]
             refused = counts[f"{question.code}__refused"]
-            out.append({"question": question.code, "wording": question.en, "asked": asked, "refused": refused,
+            out.append({"question": question.code, "wording": question.wording(language), "asked": asked, "refused": refused,
                         "refusal_rate": rate(refused, asked), "doesnt_know": counts[f"{question.code}__dk"]})
     order = {question.code: index for index, question in enumerate(QUESTIONS)}
     return sorted(out, key=lambda row: order[row["question"]])

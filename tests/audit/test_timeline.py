@@ -190,6 +190,6 @@ def test_retention_report_lists_people_past_seven_years(admin, client):
     client_update(client=recent, actor=UserFactory(), reason="recent", first_name="New")
     client.force_login(admin)
     page = client.get(reverse("audit-retention")).content.decode()
-    assert "Old Agency" in page and "2018-01-05" in page
+    assert "Old Agency" in page and "Jan. 5, 2018" in page  # dates in words (DATE_FORMAT)
 
 

@@ -11,13 +11,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from devtools.demo.network import USERS
-from ces.models import Program, User
-from intake.services import intake_start
-from referrals.services import vacancy_create, vacancy_pull
-from tests.factories import DEFAULT_PASSWORD, BnlEntryFactory
+from tests.demo_world import demo_world
+from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,20 +27,6 @@ SKIPPED = re.compile(r"/(api|admin)/|/logout|/i18n/|\.csv|\.pdf|/pdf/|/csv/|expo
 
 def _kind(path: str) -> str:
     return re.sub(r"\d+", "N", urlsplit(path).path)
-
-
-def _demo() -> None:
-    call_command("seed_demo", clients=8, password=DEFAULT_PASSWORD)
-    # A vacancy of Placer Rapid Re-Housing (open to everyone) with referrals waiting for decisions.
-    program = Program.objects.get(name="Placer Rapid Re-Housing")
-    staff = User.objects.get(username="program_staff")
-    staff.agency = program.agency
-    staff.save()
-    for score in (24, 23, 22):  # people waiting at the top of the list (the demo's callers are already placed)
-        BnlEntryFactory(score=score, chronic=True)
-    pull = vacancy_pull(vacancy=vacancy_create(program=program, actor=staff, note="Unit 12"), actor=staff, count=3)
-    assert pull.pulled_count == 3
-    intake_start(actor=User.objects.get(username="call_agent"))  # an unfinished call: the call form is a screen too
 
 
 def _log_in(page, base: str, username: str) -> None:
@@ -104,7 +87,7 @@ def _walk(page, base: str, username: str, seen_kinds: set, shots) -> tuple[list[
 
 
 def test_every_screen_fits_a_phone_and_answers(live_server, browser, screenshot_dir):
-    _demo()
+    demo_world()
     folder = screenshot_dir / "every-screen"
     folder.mkdir(exist_ok=True)
     context = browser.new_context(viewport=PHONE)

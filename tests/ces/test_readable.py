@@ -86,3 +86,15 @@ def test_dashboards_link_to_the_network_screen_not_the_api(client, role):
     assert reverse("network") in dashboard and "/api/v1/agencies/" not in dashboard
     page = client.get(reverse("network")).content.decode()
     assert "Hospitality House Emergency Shelter" in page and "Emergency shelter" in page
+
+
+@pytest.mark.django_db
+def test_list_entry_history_reads_in_words_not_codes(client):
+    program = ProgramFactory(type="rrh")
+    staff = program_staff(program)
+    entry = BnlEntryFactory(score=15, chronic=True)
+    vacancy_pull(vacancy=vacancy_create(program=program, actor=staff), actor=staff, count=1)
+    client.force_login(UserFactory(roles=[roles.COC_STAFF]))
+    html = client.get(reverse("bnl-detail", args=[entry.pk])).content.decode()
+    assert "Status: Active → On referral" in html
+    assert "status: active" not in html
