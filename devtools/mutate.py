@@ -237,7 +237,7 @@ def _copy_tree() -> None:
 def _config(module: str, tests: list[str]) -> Path:
     name = module.replace("/", "_").removesuffix(".py")
     path = VAR / f"{name}.toml"
-    command = " ".join([sys.executable, str(ROOT / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests])
+    command = " ".join([sys.executable, str(TREE / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests])
     filters = ", ".join(json.dumps(pattern) for pattern in OPERATOR_FILTER)
     path.write_text(
         "[cosmic-ray]\n"
@@ -327,7 +327,7 @@ def run_module(module: str, env: dict[str, str]) -> dict:
     subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
                    cwd=TREE, env=env, check=True)
     started = time.monotonic()
-    baseline = subprocess.run([sys.executable, str(ROOT / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
+    baseline = subprocess.run([sys.executable, str(TREE / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
                               cwd=TREE, env=env, capture_output=True, text=True)
     if baseline.returncode != 0:
         say(f"{module}: its tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
@@ -371,6 +371,25 @@ bit shifts, powers, modulo, floor division or xor (on dates, Decimals and small 
 are equivalent; `+ - * /` among themselves and `|` ↔ `&` stay), and comparisons replaced by `is` /
 `is not` (CPython interns small ints and short strings, so `x is "yes"` behaves like `x == "yes"`: an
 equivalence of the interpreter, not of the rule).
+
+## The rules that had no test (issue 18) and the tests that now state them
+
+| rule | test |
+|---|---|
+| youth flag at exactly 18 and 24 (and 17, 25, birthday on the day) | `intake/test_scoring_rules.py::test_youth_flag_is_18_to_24_inclusive_at_assessment`, `::test_youth_flag_counts_the_birthday_on_the_day_itself` |
+| family flag with 0 children | `intake/test_scoring_rules.py::test_family_flag_needs_at_least_one_child` |
+| VAT total with case-management points | `intake/test_scoring_rules.py::test_total_adds_the_case_management_points_to_the_subtotal` |
+| homeless since today = 0 days | `intake/test_scoring_rules.py::test_homeless_since_today_is_zero_days` |
+| household size 0 for the income point | `intake/test_scoring_rules.py::test_household_size_zero_or_missing_gives_no_income_point` |
+| a datetime `collected_at` with `homeless_start_date` | `intake/test_scoring_rules.py::test_a_datetime_collected_at_counts_days_from_its_local_date` (checked: no `TypeError`; `_on_date` takes the date of the local datetime the services pass) |
+| `business_days_between` does not count its first day | `ces/test_business_days_rules.py::test_the_first_day_is_not_counted_and_the_last_day_is` |
+| reversed or empty ranges | `ces/test_business_days_rules.py::test_same_day_and_reversed_ranges_are_zero`, `::test_empty_ranges_do_not_ask_the_database` |
+| `upcoming_non_business_days`: observed holidays, window edges, closure days merged | `ces/test_business_days_rules.py::test_upcoming_*` |
+| eligibility at household size equal to the minimum (and maximum) | `bnl/test_eligibility_rules.py::test_minimum_household_size_is_at_least`, `::test_household_of_exactly_min_and_max_is_eligible_with_both_limits` |
+| the "why not eligible" wording | `bnl/test_eligibility_rules.py::test_why_not_eligible_*`, `::test_each_required_flag_is_one_rule_with_its_words` |
+| HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
+| the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
+| dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
 """
 
 
@@ -444,7 +463,7 @@ def main(argv: list[str]) -> int:
     # Re-create the test database once, so --reuse-db below follows the current migrations.
     subprocess.run([sys.executable, "-m", "pytest", "-q", "--reuse-db", "--create-db", "-p", "no:cacheprovider",
                     "tests/ces/test_business_days.py"], cwd=TREE, env=env, check=True)
-    server = subprocess.Popen([sys.executable, str(ROOT / "devtools" / "mutate.py"), "serve", str(SOCKET)], cwd=TREE, env=env)
+    server = subprocess.Popen([sys.executable, str(TREE / "devtools" / "mutate.py"), "serve", str(SOCKET)], cwd=TREE, env=env)
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     summaries = []
     try:
