@@ -172,7 +172,7 @@ def _run_child(cwd: str, args: list[str], log: str, timeout: float) -> int:
 
 def client(sock_path: str, args: list[str]) -> int:
     """The test command cosmic-ray runs: ask the server to run pytest here, exit with its code."""
-    log = str(VAR / "last-run.log")
+    log = os.environ.get("CES_MUTATE_LOG", str(VAR / "last-run.log"))
     for _attempt in range(50):
         try:
             conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -205,6 +205,8 @@ def _env() -> dict[str, str]:
     env["CES_REDIS_AVAILABLE"] = "0"
     env["CES_CHROMIUM_AVAILABLE"] = "0"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["CES_MUTATE_SOCKET"] = str(SOCKET)  # the client runs from the scratch copy: tell it where the server is
+    env["CES_MUTATE_LOG"] = str(VAR / "last-run.log")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
 
@@ -424,7 +426,7 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["client"]:
         rest = argv[1:]
-        return client(str(SOCKET), rest[1:] if rest[:1] == ["--"] else rest)
+        return client(os.environ.get("CES_MUTATE_SOCKET", str(SOCKET)), rest[1:] if rest[:1] == ["--"] else rest)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module paths (default: all of MODULES)")
     parser.add_argument("--list", action="store_true")
