@@ -13,7 +13,7 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": database_from_env()}
+DATABASES = {"default": database_from_env(pool=True)}
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY")
 REDIS_URL = env.str("REDIS_URL")
 if CES_BROKER != "filesystem":  # noqa: F405
