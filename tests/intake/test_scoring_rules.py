@@ -12,6 +12,8 @@ import pytest
 
 from intake.scoring import (
     POVERTY_2017,
+    PovertyTable,
+    VatScore,
     age_on,
     age_points,
     chronically_homeless,
@@ -167,6 +169,36 @@ def test_poverty_table_rows_and_the_additional_person_step():
     assert POVERTY_2017.annual(8) == 41320 and POVERTY_2017.monthly(8) == 3443
     assert POVERTY_2017.annual(11) == 41320 + 3 * 4180
     assert POVERTY_2017.monthly(11) == round(Decimal(41320 + 3 * 4180) / 12)
+
+
+def test_a_newer_table_is_read_as_given_monthly_column_included():
+    # "The poverty table is data (an admin can add a newer year)": its monthly column is used as entered,
+    # and only past the largest row is monthly = annual ÷ 12 rounded.
+    table = PovertyTable(year=2030, rows={1: (1000, 12500), 2: (1400, 17000)}, additional_person_annual=5000)
+    assert (table.monthly(1), table.annual(1)) == (1000, 12500)
+    assert (table.monthly(2), table.annual(2)) == (1400, 17000)
+    assert (table.monthly(3), table.annual(3)) == (1833, 22000)
+    answers = {"household_size": 1, "has_income": "yes", "household_income": Decimal(1001), "income_period": "monthly"}
+    assert income_points(answers, table) == 0
+
+
+def test_a_score_is_a_fixed_record():
+    import dataclasses
+
+    result = vat_score({}, collected_at=ON, poverty=POVERTY_2017)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.case_management = 3
+
+
+def test_a_score_without_case_management_points_totals_its_indicators():
+    assert VatScore(indicators={"age": 1, "children": 2}).total == 3
+
+
+def test_the_assessment_date_and_the_table_are_named_never_positional():
+    with pytest.raises(TypeError):
+        vat_score({}, ON, POVERTY_2017)
+    with pytest.raises(TypeError):
+        vat_score({}, ON, poverty=POVERTY_2017)
 
 
 # --- length of time homeless: "days since homeless_start_date" ---
