@@ -162,6 +162,8 @@ def test_unknown_income_scores_nothing():
     assert income_points({**base, "has_income": "yes", "household_income": Decimal(10), "income_period": "weekly"}, POVERTY_2017) == 0
     assert income_points({**base, "has_income": "refused", "household_income": Decimal(10), "income_period": "monthly"}, POVERTY_2017) == 0
     assert income_points({**base, "has_income": "doesnt_know"}, POVERTY_2017) == 0
+    # Not asked at all: no point, whatever amount is present.
+    assert income_points({**base, "household_income": Decimal(10), "income_period": "monthly"}, POVERTY_2017) == 0
 
 
 def test_poverty_table_rows_and_the_additional_person_step():
@@ -182,12 +184,14 @@ def test_a_newer_table_is_read_as_given_monthly_column_included():
     assert income_points(answers, table) == 0
 
 
-def test_a_score_is_a_fixed_record():
+def test_a_score_and_a_table_are_fixed_records():
     import dataclasses
 
     result = vat_score({}, collected_at=ON, poverty=POVERTY_2017)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.case_management = 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        POVERTY_2017.additional_person_annual = 0
 
 
 def test_a_score_without_case_management_points_totals_its_indicators():
@@ -199,6 +203,9 @@ def test_the_assessment_date_and_the_table_are_named_never_positional():
         vat_score({}, ON, POVERTY_2017)
     with pytest.raises(TypeError):
         vat_score({}, ON, poverty=POVERTY_2017)
+    for derived in (chronically_homeless, length_of_time_homeless_days, eligibility_flags):
+        with pytest.raises(TypeError):
+            derived({}, ON)
 
 
 # --- length of time homeless: "days since homeless_start_date" ---
