@@ -104,7 +104,7 @@ def _csv_rows(entries, offset, programs):
         yield [
             entry.rank, entry.label, entry.score, entry.status, entry.county, entry.length_of_time_homeless_days,
             *(int(getattr(entry, flag)) for flag in FLAG_FILTERS),
-            timezone.localtime(entry.placed_on_list_at).isoformat(),
+            entry.placed_on_list_at,  # local time to the second (ces.csv_export)
             "; ".join(program.name for program in entry.eligible_programs),
             client.first_name if client else "", client.last_name if client else "",
             client.dob.isoformat() if client and client.dob else "",

@@ -34,7 +34,7 @@ from ces.selectors import users_with_role
 from ces.services import client_note_add
 from engagement import policy
 from engagement.disengagement import inactivity_timer_start, reengage
-from engagement.letters import letter_make
+from engagement.letters import letter_answer_by, letter_make
 from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep, ServiceRecord
 from engagement.selectors import (
     case_is_open,
@@ -332,7 +332,7 @@ def letter_send(*, case: EngagementCase, channel: str, actor: User) -> Letter:
     step = letter_step(case)
     # "we will close your file in five business days": it closes once five have passed after the letter.
     today = timezone.localdate()
-    last_day = add_business_days(today, policy.CLOSE_AFTER_LETTER_DAYS)
+    last_day = letter_answer_by(today)
     closes_on = once_business_days_passed(today, policy.CLOSE_AFTER_LETTER_DAYS)
     letter = letter_make(case=case, kind=Letter.Kind.NO_CONTACT, channel=channel, actor=actor, answer_by=last_day)
     _step_complete(case, step, letter.sent_at, actor=actor)

@@ -9,6 +9,8 @@ from ces.inputs import Choice, Id, Text, WholeNumber
 from referrals import policy
 from referrals.models import Referral
 
+DECISION_REQUIRED = _("Choose the decision: accepted, enrolled, client declined, rejected by the program or not selected.")
+
 
 class WholeNumberOrDefault(WholeNumber):
     """Absent: the default. Sent empty (a form's cleared box, or "" in JSON): refused at both doors
@@ -21,8 +23,13 @@ class WholeNumberOrDefault(WholeNumber):
 
 
 class VacancyInput(serializers.Serializer):
+    """`request_key`: the form's one-time key (any UUID); sending the same key again returns the
+    vacancy it made instead of recording a second one."""
+
     units = WholeNumberOrDefault(min_value=policy.VACANCY_MIN_UNITS, max_value=policy.VACANCY_MAX_UNITS, default=1)
     note = Text(max_length=500)
+    request_key = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                        error_messages={"invalid": _("Reload the page and record the vacancy again.")})
 
 
 class PullInput(serializers.Serializer):
@@ -60,8 +67,16 @@ class RejectionReviewFilter(serializers.Serializer):
     reviewed = Choice(["yes", "no", "all"], required=False)
 
 
+class DecisionChoice(Choice):
+    """The decision has no default on the screen: nothing chosen is refused in words, not codes."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        self.error_messages["invalid_choice"] = self.error_messages["required"] = DECISION_REQUIRED
+
+
 class DecisionInput(serializers.Serializer):
-    outcome = Choice(policy.DECISION_OUTCOMES)
+    outcome = DecisionChoice(policy.DECISION_OUTCOMES)
     reason = Text(max_length=40)
     justification = Text(max_length=2000)
 

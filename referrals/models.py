@@ -73,12 +73,19 @@ class Vacancy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filled_at = models.DateTimeField(null=True, blank=True)
+    # The form's one-time key: a second submit of the same form (a double click, a resent POST) finds
+    # the vacancy the first one made instead of recording another.
+    request_key = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("vacancies")
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "request_key"], condition=models.Q(request_key__isnull=False),
+                                    name="one_vacancy_per_form_submission"),
+        ]
 
     def __str__(self) -> str:
         return f"Vacancy #{self.pk} ({self.program})"

@@ -23,6 +23,9 @@ REJECTION_REASONS = [
     ("safety_concern", _("Safety concern")),
 ]
 REJECTION_REASON_CODES = {code for code, _label in REJECTION_REASONS}
+# A person this program rejected within this many days and pulled again is shown with that rejection
+# (date, reason, justification) on the pull and on the referral: the same reason may still hold.
+REJECTION_MEMORY_DAYS = 180
 
 # HUD 4.20 event code by program type (hmis-export.md).
 CE_EVENT_BY_PROGRAM_TYPE = {"es": 10, "th": 11, "rrh": 13, "psh": 14, "prevention": 1, "services": 9}

@@ -113,9 +113,35 @@ def contact_instruction(*, user: User, entry: BnlEntry) -> str:
     return str(format_lazy(CONTACT_HOLDER, agency=entry.client.holding_agency.name, label=entry.label))
 
 
+def rejections_before(*, program: Program, referrals: Iterable[Referral]) -> dict[int, Referral]:
+    """For each referral: this program's latest rejection of the same person before it, within
+    policy.REJECTION_MEMORY_DAYS (keyed by the referral's id)."""
+    referrals = list(referrals)
+    if not referrals:
+        return {}
+    oldest = min(r.created_at for r in referrals) - timedelta(days=policy.REJECTION_MEMORY_DAYS)
+    rejected = (Referral.objects.filter(program=program, status=Referral.Status.PROVIDER_REJECTED,
+                                        entry_id__in={r.entry_id for r in referrals}, decided_at__gte=oldest)
+                .order_by("-decided_at"))
+    found = {}
+    for referral in referrals:
+        for earlier in rejected:
+            if (earlier.entry_id == referral.entry_id and earlier.pk != referral.pk and earlier.decided_at <= referral.created_at
+                    and earlier.decided_at >= referral.created_at - timedelta(days=policy.REJECTION_MEMORY_DAYS)):
+                found[referral.pk] = earlier
+                break
+    return found
+
+
 def referral_rows_for(*, user: User, referrals: Iterable[Referral]) -> list[dict]:
     """Referrals as a program's screen shows them: the person's name only where the privacy rule
-    allows (else whom to contact), and the outcomes the program may record next (policy.DECIDABLE)."""
+    allows (else whom to contact), and the outcomes the program may record next (policy.DECIDABLE);
+    `rejected_before`: the program's earlier rejection of the same person, to weigh before deciding."""
+    referrals = list(referrals)
+    earlier = {}
+    for program_id in {r.program_id for r in referrals}:
+        earlier.update(rejections_before(program=Program(pk=program_id), referrals=[r for r in referrals if r.program_id == program_id]))
+    reasons = dict(policy.REJECTION_REASONS)
     rows = []
     for referral in referrals:
         entry = referral.entry
@@ -130,8 +156,16 @@ def referral_rows_for(*, user: User, referrals: Iterable[Referral]) -> list[dict
                 (code, label, code in (referral.chronic_documentation or []))
                 for code, label in policy.CHRONIC_DOCUMENTATION
             ] if referral.program.requires_chronic and referral.status in Referral.OPEN_STATUSES else [],
+            "reason_label": reasons.get(referral.reason, referral.reason),
+            "rejected_before": earlier.get(referral.pk),
+            "rejected_before_reason": reasons.get(getattr(earlier.get(referral.pk), "reason", ""), ""),
         })
     return rows
+
+
+def vacancies_closed_recently(*, program: Program, limit: int = 10) -> QuerySet[Vacancy]:
+    """Filled or cancelled vacancies, newest first: their pull audits stay one click away."""
+    return program.vacancies.exclude(status=Vacancy.Status.OPEN).order_by("-created_at")[:limit]
 
 
 def vacancies_open_with_rows(*, user: User, program: Program) -> list[Vacancy]:

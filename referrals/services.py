@@ -7,6 +7,7 @@ a partial unique index (one open referral per entry) is the backstop.
 """
 
 from datetime import datetime, time, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -81,13 +82,20 @@ def _require_shelter_staff(actor: User, shelter) -> None:
 
 
 @transaction.atomic
-def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str = "") -> Vacancy:
+def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str = "", request_key: UUID | None = None) -> Vacancy:
+    """Record a vacancy. `request_key` (the form's one-time key): the same key again returns the vacancy
+    it made, so a double submit never records two."""
     _require_program_staff(actor, program)
     if not program.is_housing:
         raise Invalid({"program": [NOT_A_HOUSING_PROGRAM]})
     if isinstance(units, bool) or not isinstance(units, int) or not policy.VACANCY_MIN_UNITS <= units <= policy.VACANCY_MAX_UNITS:
         raise Invalid({"units": [UNITS_RANGE]})
-    vacancy = Vacancy(program=program, units=units, note=(note or "")[:500], created_by=actor)
+    if request_key is not None:
+        list(Program.objects.select_for_update().filter(pk=program.pk).values_list("pk", flat=True))  # one submit at a time
+        made = Vacancy.objects.filter(created_by=actor, request_key=request_key).first()
+        if made is not None:
+            return made
+    vacancy = Vacancy(program=program, units=units, note=(note or "")[:500], created_by=actor, request_key=request_key)
     return history_save(vacancy, actor=actor, reason="vacancy recorded")
 
 

@@ -1,16 +1,19 @@
 """Program staff's screens (vacancies, pulls, referral decisions) and the shelters' screen."""
 
+from uuid import uuid4
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ces.errors import Forbidden
 from ces.inputs import bind, check
-from ces.web import screen_action
+from ces.web import error_about, screen_action
 from referrals import policy
 from referrals.inputs import (
     ChronicDocumentationInput,
@@ -30,12 +33,14 @@ from referrals.selectors import (
     referrals_decided_recently,
     rejection_get_for_reviewer,
     rejection_rates_by_program,
+    rejections_before,
     rejections_for_review,
     shelter_daily_list_get_for_staff,
     shelter_get_for_staff,
     shelter_referral_get_for_staff,
     shelter_rows_for,
     shelters_run_by,
+    vacancies_closed_recently,
     vacancies_open_with_rows,
     vacancy_get_for_staff,
 )
@@ -75,7 +80,8 @@ def program_detail(request, pk: int):
                           rows=[row for vacancy in vacancies for row in vacancy.rows] + recent)
     return render(request, "referrals/program.html", {
         "program": program, "vacancies": vacancies, "recent": recent, "rejection_reasons": policy.REJECTION_REASONS,
-        "per_unit": policy.MAX_OPEN_REFERRALS_PER_UNIT,
+        "per_unit": policy.MAX_OPEN_REFERRALS_PER_UNIT, "closed": vacancies_closed_recently(program=program),
+        "request_key": uuid4(),
     })
 
 
@@ -97,6 +103,13 @@ def vacancy_pull_view(request, pk: int):
     pull = vacancy_pull(vacancy=vacancy, actor=request.user, **bind(PullInput, request.POST))
     if pull.pulled_count:
         messages.success(request, _("%(n)s people referred from the top of the list.") % {"n": pull.pulled_count})
+        reasons = dict(policy.REJECTION_REASONS)
+        for referral_pk, earlier in rejections_before(program=vacancy.program, referrals=pull.referrals.all()).items():
+            label = pull.referrals.get(pk=referral_pk).entry.label
+            messages.warning(request, _("%(label)s was rejected by this program on %(day)s (%(reason)s). Check whether that "
+                                        "reason still holds before you decide.") % {
+                "label": label, "day": date_format(timezone.localtime(earlier.decided_at).date()),
+                "reason": reasons.get(earlier.reason, earlier.reason)})
     else:
         messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals for each open bed or unit)."))
     return redirect("program-detail", pk=vacancy.program_id)
@@ -114,6 +127,7 @@ def vacancy_detail(request, pk: int):
 @screen_action
 def referral_decision(request, pk: int):
     referral = referral_get_for_staff(user=request.user, pk=pk)
+    error_about(request, referral.entry.label)
     referral_decide(referral=referral, actor=request.user, **bind(DecisionInput, request.POST))
     messages.success(request, _("Decision recorded for %(label)s.") % {"label": referral.entry.label})
     return redirect("program-detail", pk=referral.program_id)

@@ -70,3 +70,33 @@ document.addEventListener("htmx:oobAfterSwap", (event) => {
   const question = box.closest(".question");
   if (question) question.classList.toggle("has-error", box.children.length > 0);
 });
+
+// On a phone the CSS shows each table row as a block: label each cell with its column's
+// header, and keep the table's roles for screen readers (display: block drops them).
+function labelTableCells(root) {
+  root.querySelectorAll("main table:not(.keep-table)").forEach((table) => {
+    const headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    const headers = [];
+    if (headRow) {
+      for (const cell of headRow.cells) {
+        for (let i = 0; i < (cell.colSpan || 1); i += 1) headers.push(cell.textContent.trim());
+      }
+    }
+    table.setAttribute("role", "table");
+    for (const row of table.rows) {
+      row.setAttribute("role", "row");
+      let column = 0;
+      for (const cell of row.cells) {
+        const inHead = row.parentElement && row.parentElement.tagName === "THEAD";
+        if (cell.tagName === "TH") cell.setAttribute("role", inHead ? "columnheader" : "rowheader");
+        else cell.setAttribute("role", "cell");
+        if (!inHead && cell.tagName === "TD" && headers[column] && !cell.hasAttribute("data-label") && (cell.colSpan || 1) === 1) {
+          cell.setAttribute("data-label", headers[column]);
+        }
+        column += cell.colSpan || 1;
+      }
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelTableCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelTableCells(event.detail.target.closest("main") || document));

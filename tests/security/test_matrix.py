@@ -68,6 +68,7 @@ MATRIX: dict[str, Row] = {
     "login": Row(G, None, frozenset(PERSONAS), ok=(200, 302)),
     "logout": Row(P, None, frozenset(PERSONAS), ok=302),
     "set_language": Row(P, None, frozenset(PERSONAS), ok=302, data={"language": "es", "next": "/"}),
+    "network": Row(G, None, ALL_STAFF),
     "notification-read": Row(P, "notification:call_agent", frozenset({"call_agent"}), ok=302, denied=404),
     # --- clients ---
     "client-list": Row(G, None, CLIENT_VIEWERS - {"committee"}),
@@ -123,6 +124,7 @@ MATRIX: dict[str, Row] = {
     "engagement-case": Row(G, "case:shared", ENGAGERS, denied=404),
     "engagement-attempt": Row(P, "case:shared", ENGAGERS, ok=(302, 400), denied=404),
     "engagement-letter": Row(P, "case:shared", ENGAGERS, ok=(302, 400), denied=404),
+    "engagement-letter-preview": Row(G, "case:shared", ENGAGERS, ok=(200, 404), denied=404),
     "engagement-form": Row(P, "case:shared", ENGAGERS, ok=(302, 400), denied=404),
     "engagement-form-sign": Row(P, None, NOBODY, denied=404),
     "engagement-service": Row(P, "case:shared", ENGAGERS, ok=(302, 400), denied=404),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ces', '0013_supervisors_open_intakes'),
-        ('intake', '0002_policy_data'),
+        ('intake', '0003_assessment_location'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
