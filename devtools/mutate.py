@@ -27,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -321,16 +322,32 @@ def _summary(module: str, session: Path) -> dict:
     }
 
 
-def run_module(module: str, env: dict[str, str]) -> dict:
+def _survivors_pending(session: Path) -> int:
+    """Forget the survivors' results so that `cosmic-ray exec` runs them again (killed mutants stay killed:
+    tests were only added since)."""
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
+    from cosmic_ray.work_item import TestOutcome  # noqa: PLC0415 - kept out of the per-mutant client
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        again = [item.job_id for item, result in db.completed_work_items if result.test_outcome == TestOutcome.SURVIVED]
+    with sqlite3.connect(session) as connection:
+        connection.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in again])
+    return len(again)
+
+
+def run_module(module: str, env: dict[str, str], *, survivors_only: bool = False) -> dict:
     tests = MODULES[module]
     config = _config(module, tests)
     session = config.with_suffix(".sqlite")
-    if session.exists():
-        session.unlink()
     cr = str(Path(sys.executable).parent / "cosmic-ray")
-    subprocess.run([cr, "init", str(config), str(session)], cwd=TREE, env=env, check=True)
-    subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
-                   cwd=TREE, env=env, check=True)
+    if survivors_only and session.exists():
+        say(f"{module}: {_survivors_pending(session)} survivors run again")
+    else:
+        if session.exists():
+            session.unlink()
+        subprocess.run([cr, "init", str(config), str(session)], cwd=TREE, env=env, check=True)
+        subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
+                       cwd=TREE, env=env, check=True)
     started = time.monotonic()
     baseline = subprocess.run([sys.executable, str(TREE / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
                               cwd=TREE, env=env, capture_output=True, text=True)
@@ -434,6 +451,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("modules", nargs="*", help="module paths (default: all of MODULES)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--report", action="store_true", help="only summarize the last run's sessions (after editing the equivalents)")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run the last run's survivors again against the current tests (the module must be unchanged)")
     parser.add_argument("--tests", nargs="+", help="run against these tests instead of the module's own (one module)")
     options = parser.parse_args(argv)
     modules = options.modules or list(MODULES)
@@ -474,7 +493,7 @@ def main(argv: list[str]) -> int:
     try:
         for module in modules:
             say(f"{module}: against {' '.join(MODULES[module])}")
-            summary = run_module(module, env)
+            summary = run_module(module, env, survivors_only=options.survivors)
             summaries.append(summary)
             results[module] = summary
             results_path.write_text(json.dumps(results, indent=1))
