@@ -425,7 +425,8 @@ def write_doc(results: dict) -> None:
                      + ", ".join(f"`{t.removeprefix('tests/')}`" for t in r.get("tests", [])) + " |")
     missing = [m for m in MODULES if m not in results]
     if missing:
-        lines += ["", "Not measured yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
+        lines += ["", "Not measured yet (their test selections are in `MODULES`; run `make mutate ARGS=<module>` one at a "
+                  "time): " + ", ".join(f"`{m}`" for m in missing) + "."]
     for r in rows:
         if r["survivors"] or r.get("equivalents"):
             lines += ["", f"## `{r['module']}`", ""]
@@ -472,8 +473,8 @@ def main(argv: list[str]) -> int:
         results = json.loads(results_path.read_text()) if results_path.exists() else {}
         for module in modules:
             session = VAR / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
-            if session.exists():
-                previous = results.get(module, {})
+            if session.exists() and module in results:  # a run that finished (an interrupted one is not reported)
+                previous = results[module]
                 results[module] = _summary(module, session) | {"seconds": previous.get("seconds", 0),
                                                                 "tests": previous.get("tests", MODULES[module])}
                 report(results[module])
