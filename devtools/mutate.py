@@ -27,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -59,9 +60,12 @@ MODULES: dict[str, list[str]] = {
                             "tests/referrals/test_decisions.py"],
     "engagement/policy.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_disengagement.py"],
     "engagement/disengagement.py": ["tests/engagement/test_disengagement.py"],
+    # The new-referral and existing-client step rules (which step follows, its waits) live in the service.
+    "engagement/services.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_fidelity.py"],
     "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
     "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
+    "grievances/retaliation.py": ["tests/grievances/test_retaliation.py"],
     "reports/policy.py": ["tests/reports/test_figures.py"],
 }
 
@@ -172,7 +176,7 @@ def _run_child(cwd: str, args: list[str], log: str, timeout: float) -> int:
 
 def client(sock_path: str, args: list[str]) -> int:
     """The test command cosmic-ray runs: ask the server to run pytest here, exit with its code."""
-    log = str(VAR / "last-run.log")
+    log = os.environ.get("CES_MUTATE_LOG", str(VAR / "last-run.log"))
     for _attempt in range(50):
         try:
             conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -205,6 +209,8 @@ def _env() -> dict[str, str]:
     env["CES_REDIS_AVAILABLE"] = "0"
     env["CES_CHROMIUM_AVAILABLE"] = "0"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["CES_MUTATE_SOCKET"] = str(SOCKET)  # the client runs from the scratch copy: tell it where the server is
+    env["CES_MUTATE_LOG"] = str(VAR / "last-run.log")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
 
@@ -237,7 +243,7 @@ def _copy_tree() -> None:
 def _config(module: str, tests: list[str]) -> Path:
     name = module.replace("/", "_").removesuffix(".py")
     path = VAR / f"{name}.toml"
-    command = " ".join([sys.executable, str(ROOT / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests])
+    command = " ".join([sys.executable, str(TREE / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests])
     filters = ", ".join(json.dumps(pattern) for pattern in OPERATOR_FILTER)
     path.write_text(
         "[cosmic-ray]\n"
@@ -316,18 +322,34 @@ def _summary(module: str, session: Path) -> dict:
     }
 
 
-def run_module(module: str, env: dict[str, str]) -> dict:
+def _survivors_pending(session: Path) -> int:
+    """Forget the survivors' results so that `cosmic-ray exec` runs them again (killed mutants stay killed:
+    tests were only added since)."""
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415 - kept out of the per-mutant client
+    from cosmic_ray.work_item import TestOutcome  # noqa: PLC0415 - kept out of the per-mutant client
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        again = [item.job_id for item, result in db.completed_work_items if result.test_outcome == TestOutcome.SURVIVED]
+    with sqlite3.connect(session) as connection:
+        connection.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in again])
+    return len(again)
+
+
+def run_module(module: str, env: dict[str, str], *, survivors_only: bool = False) -> dict:
     tests = MODULES[module]
     config = _config(module, tests)
     session = config.with_suffix(".sqlite")
-    if session.exists():
-        session.unlink()
     cr = str(Path(sys.executable).parent / "cosmic-ray")
-    subprocess.run([cr, "init", str(config), str(session)], cwd=TREE, env=env, check=True)
-    subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
-                   cwd=TREE, env=env, check=True)
+    if survivors_only and session.exists():
+        say(f"{module}: {_survivors_pending(session)} survivors run again")
+    else:
+        if session.exists():
+            session.unlink()
+        subprocess.run([cr, "init", str(config), str(session)], cwd=TREE, env=env, check=True)
+        subprocess.run([str(Path(sys.executable).parent / "cr-filter-operators"), str(session), str(config)],
+                       cwd=TREE, env=env, check=True)
     started = time.monotonic()
-    baseline = subprocess.run([sys.executable, str(ROOT / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
+    baseline = subprocess.run([sys.executable, str(TREE / "devtools" / "mutate.py"), "client", "--", *PYTEST_ARGS, *tests],
                               cwd=TREE, env=env, capture_output=True, text=True)
     if baseline.returncode != 0:
         say(f"{module}: its tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
@@ -371,6 +393,25 @@ bit shifts, powers, modulo, floor division or xor (on dates, Decimals and small 
 are equivalent; `+ - * /` among themselves and `|` ↔ `&` stay), and comparisons replaced by `is` /
 `is not` (CPython interns small ints and short strings, so `x is "yes"` behaves like `x == "yes"`: an
 equivalence of the interpreter, not of the rule).
+
+## The rules that had no test (issue 18) and the tests that now state them
+
+| rule | test |
+|---|---|
+| youth flag at exactly 18 and 24 (and 17, 25, birthday on the day) | `intake/test_scoring_rules.py::test_youth_flag_is_18_to_24_inclusive_at_assessment`, `::test_youth_flag_counts_the_birthday_on_the_day_itself` |
+| family flag with 0 children | `intake/test_scoring_rules.py::test_family_flag_needs_at_least_one_child` |
+| VAT total with case-management points | `intake/test_scoring_rules.py::test_total_adds_the_case_management_points_to_the_subtotal` |
+| homeless since today = 0 days | `intake/test_scoring_rules.py::test_homeless_since_today_is_zero_days` |
+| household size 0 for the income point | `intake/test_scoring_rules.py::test_household_size_zero_or_missing_gives_no_income_point` |
+| a datetime `collected_at` with `homeless_start_date` | `intake/test_scoring_rules.py::test_a_datetime_collected_at_counts_days_from_its_local_date` (checked: no `TypeError`; `_on_date` takes the date of the local datetime the services pass) |
+| `business_days_between` does not count its first day | `ces/test_business_days_rules.py::test_the_first_day_is_not_counted_and_the_last_day_is` |
+| reversed or empty ranges | `ces/test_business_days_rules.py::test_same_day_and_reversed_ranges_are_zero`, `::test_empty_ranges_do_not_ask_the_database` |
+| `upcoming_non_business_days`: observed holidays, window edges, closure days merged | `ces/test_business_days_rules.py::test_upcoming_*` |
+| eligibility at household size equal to the minimum (and maximum) | `bnl/test_eligibility_rules.py::test_minimum_household_size_is_at_least`, `::test_household_of_exactly_min_and_max_is_eligible_with_both_limits` |
+| the "why not eligible" wording | `bnl/test_eligibility_rules.py::test_why_not_eligible_*`, `::test_each_required_flag_is_one_rule_with_its_words` |
+| HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
+| the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
+| dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
 """
 
 
@@ -384,7 +425,8 @@ def write_doc(results: dict) -> None:
                      + ", ".join(f"`{t.removeprefix('tests/')}`" for t in r.get("tests", [])) + " |")
     missing = [m for m in MODULES if m not in results]
     if missing:
-        lines += ["", "Not measured yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
+        lines += ["", "Not measured yet (their test selections are in `MODULES`; run `make mutate ARGS=<module>` one at a "
+                  "time): " + ", ".join(f"`{m}`" for m in missing) + "."]
     for r in rows:
         if r["survivors"] or r.get("equivalents"):
             lines += ["", f"## `{r['module']}`", ""]
@@ -405,11 +447,13 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["client"]:
         rest = argv[1:]
-        return client(str(SOCKET), rest[1:] if rest[:1] == ["--"] else rest)
+        return client(os.environ.get("CES_MUTATE_SOCKET", str(SOCKET)), rest[1:] if rest[:1] == ["--"] else rest)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module paths (default: all of MODULES)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--report", action="store_true", help="only summarize the last run's sessions (after editing the equivalents)")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run the last run's survivors again against the current tests (the module must be unchanged)")
     parser.add_argument("--tests", nargs="+", help="run against these tests instead of the module's own (one module)")
     options = parser.parse_args(argv)
     modules = options.modules or list(MODULES)
@@ -429,8 +473,8 @@ def main(argv: list[str]) -> int:
         results = json.loads(results_path.read_text()) if results_path.exists() else {}
         for module in modules:
             session = VAR / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
-            if session.exists():
-                previous = results.get(module, {})
+            if session.exists() and module in results:  # a run that finished (an interrupted one is not reported)
+                previous = results[module]
                 results[module] = _summary(module, session) | {"seconds": previous.get("seconds", 0),
                                                                 "tests": previous.get("tests", MODULES[module])}
                 report(results[module])
@@ -444,13 +488,13 @@ def main(argv: list[str]) -> int:
     # Re-create the test database once, so --reuse-db below follows the current migrations.
     subprocess.run([sys.executable, "-m", "pytest", "-q", "--reuse-db", "--create-db", "-p", "no:cacheprovider",
                     "tests/ces/test_business_days.py"], cwd=TREE, env=env, check=True)
-    server = subprocess.Popen([sys.executable, str(ROOT / "devtools" / "mutate.py"), "serve", str(SOCKET)], cwd=TREE, env=env)
+    server = subprocess.Popen([sys.executable, str(TREE / "devtools" / "mutate.py"), "serve", str(SOCKET)], cwd=TREE, env=env)
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     summaries = []
     try:
         for module in modules:
             say(f"{module}: against {' '.join(MODULES[module])}")
-            summary = run_module(module, env)
+            summary = run_module(module, env, survivors_only=options.survivors)
             summaries.append(summary)
             results[module] = summary
             results_path.write_text(json.dumps(results, indent=1))

@@ -120,3 +120,11 @@ def test_a_vsp_pulls_from_the_coc_list_and_its_own_list_only():
     entries = BnlEntry.objects.filter(pk__in=[coc.pk, own.pk, foreign.pk])
     assert set(entries.filter(list_scope_q(vsp_program))) == {coc, own}
     assert set(entries.filter(list_scope_q(housing))) == {coc}
+
+
+def test_an_explanation_cannot_be_altered_after_the_fact():
+    import dataclasses
+
+    result = eligibility_explain(ProgramFactory(counties=["nevada"]), BnlEntryFactory(county="placer"))[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.passed = True

@@ -62,3 +62,11 @@ def test_exit_reasons_are_the_listed_ones_and_other_needs_the_reason_written():
     bnl_entry_status_set(entry=entry, status="exited", actor=staff, exit_reason="other", reason="Went to live with family out of state")
     with pytest.raises(Invalid):
         bnl_entry_status_set(entry=BnlEntryFactory(), status="exited", actor=staff, exit_reason="housed_elsewhere")
+
+
+# "a maximum of five (5) eligible individuals" for each open bed/unit: a vacancy of 3 units may hold 15.
+@pytest.mark.parametrize(("open_units", "most"), [(1, 5), (2, 10), (3, 15), (0, 0), (-1, 0)])
+def test_five_open_referrals_per_open_unit(open_units, most):
+    from bnl.policy import max_open_referrals
+
+    assert max_open_referrals(open_units) == most

@@ -12,6 +12,8 @@ import pytest
 
 from intake.scoring import (
     POVERTY_2017,
+    PovertyTable,
+    VatScore,
     age_on,
     age_points,
     chronically_homeless,
@@ -160,6 +162,8 @@ def test_unknown_income_scores_nothing():
     assert income_points({**base, "has_income": "yes", "household_income": Decimal(10), "income_period": "weekly"}, POVERTY_2017) == 0
     assert income_points({**base, "has_income": "refused", "household_income": Decimal(10), "income_period": "monthly"}, POVERTY_2017) == 0
     assert income_points({**base, "has_income": "doesnt_know"}, POVERTY_2017) == 0
+    # Not asked at all: no point, whatever amount is present.
+    assert income_points({**base, "household_income": Decimal(10), "income_period": "monthly"}, POVERTY_2017) == 0
 
 
 def test_poverty_table_rows_and_the_additional_person_step():
@@ -167,6 +171,41 @@ def test_poverty_table_rows_and_the_additional_person_step():
     assert POVERTY_2017.annual(8) == 41320 and POVERTY_2017.monthly(8) == 3443
     assert POVERTY_2017.annual(11) == 41320 + 3 * 4180
     assert POVERTY_2017.monthly(11) == round(Decimal(41320 + 3 * 4180) / 12)
+
+
+def test_a_newer_table_is_read_as_given_monthly_column_included():
+    # "The poverty table is data (an admin can add a newer year)": its monthly column is used as entered,
+    # and only past the largest row is monthly = annual ÷ 12 rounded.
+    table = PovertyTable(year=2030, rows={1: (1000, 12500), 2: (1400, 17000)}, additional_person_annual=5000)
+    assert (table.monthly(1), table.annual(1)) == (1000, 12500)
+    assert (table.monthly(2), table.annual(2)) == (1400, 17000)
+    assert (table.monthly(3), table.annual(3)) == (1833, 22000)
+    answers = {"household_size": 1, "has_income": "yes", "household_income": Decimal(1001), "income_period": "monthly"}
+    assert income_points(answers, table) == 0
+
+
+def test_a_score_and_a_table_are_fixed_records():
+    import dataclasses
+
+    result = vat_score({}, collected_at=ON, poverty=POVERTY_2017)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.case_management = 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        POVERTY_2017.additional_person_annual = 0
+
+
+def test_a_score_without_case_management_points_totals_its_indicators():
+    assert VatScore(indicators={"age": 1, "children": 2}).total == 3
+
+
+def test_the_assessment_date_and_the_table_are_named_never_positional():
+    with pytest.raises(TypeError):
+        vat_score({}, ON, POVERTY_2017)
+    with pytest.raises(TypeError):
+        vat_score({}, ON, poverty=POVERTY_2017)
+    for derived in (chronically_homeless, length_of_time_homeless_days, eligibility_flags):
+        with pytest.raises(TypeError):
+            derived({}, ON)
 
 
 # --- length of time homeless: "days since homeless_start_date" ---
