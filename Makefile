@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench check-deploy clean messages
+.PHONY: run test install bench check-deploy clean messages mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 # Benchmarks on a separate ces_bench database; writes docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python -m devtools.devenv bench $(ARGS)
+
+# Mutation testing of the policy modules (cosmic-ray; minutes per module, not in CI): a score per
+# module and the survivors; figures in docs/test-strength.md. One module: make mutate ARGS=intake/scoring.py
+mutate: $(STAMP)
+	nice -n 15 $(BIN)/python devtools/mutate.py $(ARGS)
 
 # Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
 messages: $(STAMP)
