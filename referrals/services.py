@@ -137,15 +137,27 @@ def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry]) -> list[dict
     """Write the pull's audit with one statement and return it: every eligible open entry
     ranked down to the last one pulled, and what happened to each.
 
-    The database ranks the eligible open entries in list order (window functions over the
-    open-list index), builds each row, and stores them on the pull (UPDATE … RETURNING):
-    no walk in Python, however many entries on referral stand above the ones pulled.
+    The database ranks the eligible open entries down to the last one pulled (window
+    functions over a range of the open-list index), builds each row, and stores them on
+    the pull (UPDATE … RETURNING): no walk in Python, and nothing below the last one
+    pulled is read, however long the list.
     """
     if not chosen:
         return []
     active = Q(status=BnlEntry.Status.ACTIVE)
+    # Only the entries at or above the last one pulled in list order: `score >= s` is a range
+    # of the open-list index, the rest of the order key cuts the ties exactly.
+    last = chosen[-1]
+    at_or_above = Q(score__gte=last.score) & (
+        Q(score__gt=last.score)
+        | Q(score=last.score, length_of_time_homeless_days__gt=last.length_of_time_homeless_days)
+        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
+            placed_on_list_at__lt=last.placed_on_list_at)
+        | Q(score=last.score, length_of_time_homeless_days=last.length_of_time_homeless_days,
+            placed_on_list_at=last.placed_on_list_at, pk__lte=last.pk)
+    )
     ranked = (
-        eligible.filter(status__in=BnlEntry.OPEN_STATUSES)
+        eligible.filter(at_or_above, status__in=BnlEntry.OPEN_STATUSES)
         .annotate(
             rank=Window(RowNumber(), order_by=BNL_ORDER),
             active_rank=Window(Sum(Case(When(active, then=Value(1)), default=Value(0))), order_by=BNL_ORDER,
