@@ -29,6 +29,7 @@ from ces.roles import CALL_AGENT
 from devtools.benchmarks import audit as audit_bench
 from devtools.benchmarks import bnl as bnl_bench
 from devtools.benchmarks import engagement as engagement_bench
+from devtools.benchmarks import http as http_bench
 from devtools.benchmarks import intake as intake_bench
 from devtools.benchmarks import reports as reports_bench
 from referrals.models import Referral
@@ -173,6 +174,15 @@ class Command(BaseCommand):
                    .annotate(n=Count("pk")).filter(n__gt=1).count())
         figures.add("pull.doubles", "entries with two open referrals after the pulls", doubles, "", 0)
 
+        # --- HTTP at a constant rate, against gunicorn ---
+        load, _s = _timed("HTTP load at a constant rate (gunicorn 2 × 4)", out, http_bench.bench_http)
+        for name, label in (("list_page", "list page `GET /bnl/?program=…`"), ("intake_api", "intake `POST /api/v1/intakes/`")):
+            row = load[name]
+            figures.add(f"http.{name}.throughput", f"{label} at {row['rate']:g}/s for {row['seconds']:g} s: throughput",
+                        row["throughput"], "req/s", row["rate"], better="higher", note=f"{row['errors']} errors")
+            for q in ("p50", "p95", "p99"):
+                figures.add(f"http.{name}.{q}", f"{label}: {q} (from the due time)", row[f"{q}_ms"], "ms")
+
         # --- sweep ---
         small_cases = min(10_000, total)
         sweep_small, _s = _timed(f"sweep at {small_cases:,} open cases", out, engagement_bench.sweep_with, small_cases, 1000)
@@ -245,6 +255,15 @@ entries, HUD events) each take their row and their history row, and the two
 deadlines need the closure-day calendar.
 
 {figures.table("pull.")}
+
+## HTTP load at a constant rate
+
+Gunicorn (2 workers × 4 threads, pooled connections) on 127.0.0.1 serving the
+bench database; an open-loop client sends requests at a fixed rate (wrk2's
+method: each latency counts from the moment the request was due). Both run on
+the same 2 cores, so the client's own CPU is part of the figure.
+
+{figures.table("http.")}
 
 ## Sweep
 
