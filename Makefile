@@ -35,9 +35,9 @@ bench: $(STAMP)
 mutate: $(STAMP)
 	nice -n 15 $(BIN)/python devtools/mutate.py $(ARGS)
 
-# Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
-messages: $(STAMP)
-	cd ces && ../$(BIN)/django-admin compilemessages --settings=ces.settings.test --pythonpath=..
+# Recompile every app's Spanish catalogue after editing <app>/locale/es/LC_MESSAGES/django.po.
+messages:
+	for po in */locale/es/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 clean:
 	rm -rf var/staticfiles var/celery var/celerybeat-schedule*

@@ -21,6 +21,8 @@ BEAT_SCHEDULE = {
     # runs after it are no-ops unless 07:00 was missed (broker down), then they catch up.
     "shelter-daily-lists": {"task": "referrals.shelter_daily_lists", "schedule": crontab(minute="0,30")},
     "bnl-position-snapshots": {"task": "bnl.positions_snapshot", "schedule": crontab(hour=1, minute=15)},
+    # The chronic flag of people who reach 12 months homeless while waiting (bnl.services.bnl_chronic_sweep).
+    "bnl-chronic-sweep": {"task": "bnl.chronic_sweep", "schedule": crontab(hour=0, minute=10)},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

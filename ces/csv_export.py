@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,7 +26,10 @@ def csv_cell(value) -> object:
     """A value safe to put in a CSV cell: text that a spreadsheet would run as a formula gets a leading `'`."""
     if value is None:
         return ""
-    if isinstance(value, (bool, int, float, Decimal, date, datetime)):
+    if isinstance(value, datetime):  # local time to the second, as a spreadsheet reads it
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (bool, int, float, Decimal, date)):
         return value
     text = str(value)
     if text.startswith(FORMULA_STARTS):

@@ -39,6 +39,7 @@ _CLIENT_WORK = ["ces.view_client", "ces.change_client", "ces.view_consentrecord"
 _SEE_BNL = ["bnl.view_bnlentry"]
 _CM_POINTS = ["bnl.add_casemanagementpoint", "bnl.delete_casemanagementpoint", "bnl.view_casemanagementpoint"]
 _PROGRAM_WORK = [
+    "bnl.record_placement_failed",
     "referrals.view_vacancy", "referrals.add_vacancy", "referrals.change_vacancy",
     "referrals.view_referral", "referrals.add_referral", "referrals.change_referral", "referrals.view_pull",
     "referrals.view_shelterreferral", "referrals.add_shelterreferral", "referrals.change_shelterreferral",
@@ -67,10 +68,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
        "reassignment.change_caseassignment"],
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
     + _REASSIGN_WORK
-    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"]
+    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl",
+       "referrals.review_rejection"]
     + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"],
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
-    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"],
+    VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"]
+    + ["intake.view_dvreferral", "intake.change_dvreferral"],  # the VSP's inbox of warm referrals (its own only)
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
     COMMITTEE: _READ_DIRECTORY + _SEE_BNL + _GRIEVANCE_WORK,
     HMIS_ADMIN: [
@@ -113,6 +116,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.add_shelterrule",
         "intake.change_shelterrule",
         "intake.delete_shelterrule",
+        "intake.view_vspcoverage",
+        "intake.add_vspcoverage",
+        "intake.change_vspcoverage",
+        "intake.delete_vspcoverage",
         "intake.view_povertyguidelineyear",
         "intake.add_povertyguidelineyear",
         "intake.change_povertyguidelineyear",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("network/", views.network, name="network"),
     path("clients/", views.client_list, name="client-list"),
     path("clients/<id:pk>/", views.client_detail, name="client-detail"),
     path("clients/<id:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),

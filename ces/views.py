@@ -20,6 +20,7 @@ from ces.models import AccessLog
 from ces.notifications import notification_mark_read
 from ces.panels import client_panels_for, dashboard_panels_for
 from ces.selectors import (
+    agencies_list,
     client_document_get_for_user,
     client_search,
     client_search_kind,
@@ -48,6 +49,15 @@ def dashboard(request):
         "panels": dashboard_panels_for(user=user),
     }
     return render(request, "ces/dashboard.html", context)
+
+
+@login_required
+@permission_required("ces.view_program", raise_exception=True)
+def network(request):
+    """The CA-515 network on a screen: every agency and its active programs with their eligibility criteria."""
+    programs = list(programs_list())
+    agencies = [{"agency": agency, "programs": [p for p in programs if p.agency_id == agency.pk]} for agency in agencies_list()]
+    return render(request, "ces/network.html", {"agencies": agencies})
 
 
 def _search_log_detail(values: dict, count: int) -> str:

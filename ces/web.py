@@ -31,14 +31,20 @@ _KEPT_MAX_CHARS = 4000
 
 
 def show_errors(request: HttpRequest, errors: dict) -> None:
-    """{"field": ["message"]} → one error message each, in the reader's language."""
+    """{"field": ["message"]} → one error message each, in the reader's language. A view whose page has
+    many rows of the same form names the row the refusal is about with `error_about(request, label)`."""
+    about = getattr(request, "ces_error_about", "")
     for field, texts in errors.items():
         for text in texts:
             text = str(text)
-            if field == NON_FIELD:
-                messages.error(request, text)
-            else:
-                messages.error(request, f"{_(field.replace('_', ' ').capitalize())}: {text}")
+            if field != NON_FIELD:
+                text = f"{_(field.replace('_', ' ').capitalize())}: {text}"
+            messages.error(request, f"{about} — {text}" if about else text)
+
+
+def error_about(request: HttpRequest, label: str) -> None:
+    """Refusals of this request name `label` (e.g. the person of a referral row), so the reader knows which row."""
+    request.ces_error_about = str(label)
 
 
 def back_url(request: HttpRequest, fallback: str = "dashboard") -> str:

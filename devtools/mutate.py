@@ -210,7 +210,7 @@ def _env() -> dict[str, str]:
 
 
 def _database_url() -> str:
-    out = subprocess.run([sys.executable, "-m", "ces.devenv", "database-url"], cwd=ROOT, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "devtools.devenv", "database-url"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     return out.strip().splitlines()[-1]
 

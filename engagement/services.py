@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
+from bnl.services import bnl_twin_follow
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.audit import history_save
@@ -33,7 +34,7 @@ from ces.selectors import users_with_role
 from ces.services import client_note_add
 from engagement import policy
 from engagement.disengagement import inactivity_timer_start, reengage
-from engagement.letters import letter_make
+from engagement.letters import letter_answer_by, letter_make
 from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep, ServiceRecord
 from engagement.selectors import (
     case_is_open,
@@ -331,7 +332,7 @@ def letter_send(*, case: EngagementCase, channel: str, actor: User) -> Letter:
     step = letter_step(case)
     # "we will close your file in five business days": it closes once five have passed after the letter.
     today = timezone.localdate()
-    last_day = add_business_days(today, policy.CLOSE_AFTER_LETTER_DAYS)
+    last_day = letter_answer_by(today)
     closes_on = once_business_days_passed(today, policy.CLOSE_AFTER_LETTER_DAYS)
     letter = letter_make(case=case, kind=Letter.Kind.NO_CONTACT, channel=channel, actor=actor, answer_by=last_day)
     _step_complete(case, step, letter.sent_at, actor=actor)
@@ -376,6 +377,7 @@ def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> boo
         entry.status = BnlEntry.Status.INACTIVE
         entry.status_reason = "engagement file closed: no contact"
         history_save(entry, actor=actor, reason=f"{CLOSE_KIND}: file closed, no contact (engagement)", validate=False)
+        bnl_twin_follow(entry, actor=actor, reason=f"{CLOSE_KIND}: file closed, no contact")
     client_note_add(client=case.client, actor=actor, topic="CE event",
                     text=f"File closed for {case.program.name}: no contact (closure reason no_contact).")
     notification_send(recipient=case.worker, link=_link(case),

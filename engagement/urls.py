@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/lost-contact/", views.case_lost_contact, name="engagement-lost-contact"),
     path("<id:pk>/referral/", views.case_referral, name="engagement-referral"),
     path("<id:pk>/letter/", views.case_letter, name="engagement-letter"),
+    path("<id:pk>/letter/preview/", views.case_letter_preview, name="engagement-letter-preview"),
     path("<id:pk>/forms/", views.case_form, name="engagement-form"),
     path("<id:pk>/forms/<id:form_pk>/sign/", views.form_countersign, name="engagement-form-sign"),
     path("clients/<id:client_pk>/open/", views.case_open, name="engagement-open"),

@@ -7,7 +7,7 @@ ces.web.screen_action. What a page offers comes from engagement.selectors' predi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +32,17 @@ from engagement.inputs import (
     ServiceInput,
     StatusFormInput,
 )
+from engagement.letters import letter_preview_pdf
 from engagement.models import ContactAttempt
-from engagement.selectors import case_get_for_user, case_page, flagged_cases, status_form_get, task_list, weekly_report
+from engagement.selectors import (
+    case_get_for_user,
+    case_page,
+    flagged_cases,
+    letter_step,
+    status_form_get,
+    task_list,
+    weekly_report,
+)
 from engagement.services import (
     attempt_record,
     engagement_lost_contact,
@@ -120,6 +129,21 @@ def case_letter(request, pk: int):
     messages.success(request, _("No-contact letter made and recorded as sent. The file closes once %(n)s business days have passed "
                                 "without contact.") % {"n": policy.CLOSE_AFTER_LETTER_DAYS})
     return redirect("engagement-case", pk=case.pk)
+
+
+@login_required
+def case_letter_preview(request, pk: int):
+    """The no-contact letter as it would be sent today, to read before sending: nothing is kept or recorded
+    as sent (the look is access-logged like any document)."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    if letter_step(case) is None:
+        raise Http404
+    pdf = letter_preview_pdf(case=case)
+    access_log_record(user=request.user, action=AccessLog.Action.VIEW_FILE, request=request, client=case.client, obj=case,
+                      detail="no-contact letter preview")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="no-contact-letter-preview-{case.pk}.pdf"'
+    return response
 
 
 @login_required

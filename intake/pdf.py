@@ -5,6 +5,9 @@ amendment, bnl's case-management points): this module imports no app above
 intake, so `bnl` can ask for a new version without importing intake.services.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,9 +85,27 @@ def assessment_pdf_store(*, assessment: Assessment, actor: User) -> ClientDocume
     )
 
 
+# Bulk work (the demo's 300 synthetic callers) must not queue its PDFs ahead of the users' own: inside
+# `assessment_pdfs_in_background()` no task is queued and the render is left to the periodic sweep, due
+# a little later, so every PDF a person asks for goes first (docs/operations.md, "Demo data").
+_BACKGROUND: ContextVar[bool] = ContextVar("assessment_pdfs_in_background", default=False)
+BACKGROUND_DELAY = timedelta(minutes=2)
+
+
+@contextmanager
+def assessment_pdfs_in_background():
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
+
 def assessment_pdf_schedule(*, assessment: Assessment) -> None:
     """Render the assessment PDF off the request: a deadline row due now (so a dead
     broker only delays it), and a task queued after commit to do it at once."""
+    background = _BACKGROUND.get()
     if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
-        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now())
-    transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))
+        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now() + (BACKGROUND_DELAY if background else timedelta()))
+    if not background:
+        transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))

@@ -1,12 +1,15 @@
 """The declared input of each referral action: one class per action, bound by its screen
 (request.POST), its API endpoint (request.data) and read by the OpenAPI schema."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
 
 from ces.inputs import Choice, Id, Text, WholeNumber
 from referrals import policy
 from referrals.models import Referral
+
+DECISION_REQUIRED = _("Choose the decision: accepted, enrolled, client declined, rejected by the program or not selected.")
 
 
 class WholeNumberOrDefault(WholeNumber):
@@ -20,17 +23,60 @@ class WholeNumberOrDefault(WholeNumber):
 
 
 class VacancyInput(serializers.Serializer):
+    """`request_key`: the form's one-time key (any UUID); sending the same key again returns the
+    vacancy it made instead of recording a second one."""
+
     units = WholeNumberOrDefault(min_value=policy.VACANCY_MIN_UNITS, max_value=policy.VACANCY_MAX_UNITS, default=1)
     note = Text(max_length=500)
+    request_key = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                        error_messages={"invalid": _("Reload the page and record the vacancy again.")})
 
 
 class PullInput(serializers.Serializer):
-    count = WholeNumberOrDefault(min_value=1, max_value=policy.MAX_OPEN_REFERRALS_PER_VACANCY,
-                                 default=policy.MAX_OPEN_REFERRALS_PER_VACANCY)
+    # Absent: as many as the vacancy has room for (five per open bed/unit).
+    count = WholeNumberOrDefault(min_value=1, max_value=policy.MAX_OPEN_REFERRALS_PER_UNIT * policy.VACANCY_MAX_UNITS,
+                                 required=False)
+
+
+class Codes(serializers.MultipleChoiceField):
+    """Several codes from a list (a JSON list, or a form's repeated checkboxes); none is an empty list."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", list)
+        super().__init__(choices=choices, **kwargs)
+        codes = ", ".join(str(code) for code in self.choices)
+        self.error_messages["invalid_choice"] = _("Choose from: {codes}.").format(codes=codes)
+        self.error_messages["not_a_list"] = _("Send a list of codes from: {codes}.").format(codes=codes)
+
+    def to_internal_value(self, data):
+        return sorted(super().to_internal_value(data))
+
+
+class ChronicDocumentationInput(serializers.Serializer):
+    items = Codes(policy.CHRONIC_DOCUMENTATION_CODES)
+    note = Text(max_length=2000)
+
+
+class RejectionReviewInput(serializers.Serializer):
+    finding = Choice(policy.REJECTION_REVIEW_CODES)
+    note = Text(max_length=2000)
+
+
+class RejectionReviewFilter(serializers.Serializer):
+    reviewed = Choice(["yes", "no", "all"], required=False)
+
+
+class DecisionChoice(Choice):
+    """The decision has no default on the screen: nothing chosen is refused in words, not codes."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        self.error_messages["invalid_choice"] = self.error_messages["required"] = DECISION_REQUIRED
 
 
 class DecisionInput(serializers.Serializer):
-    outcome = Choice(policy.DECISION_OUTCOMES)
+    outcome = DecisionChoice(policy.DECISION_OUTCOMES)
     reason = Text(max_length=40)
     justification = Text(max_length=2000)
 

@@ -73,12 +73,19 @@ class Vacancy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filled_at = models.DateTimeField(null=True, blank=True)
+    # The form's one-time key: a second submit of the same form (a double click, a resent POST) finds
+    # the vacancy the first one made instead of recording another.
+    request_key = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("vacancies")
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "request_key"], condition=models.Q(request_key__isnull=False),
+                                    name="one_vacancy_per_form_submission"),
+        ]
 
     def __str__(self) -> str:
         return f"Vacancy #{self.pk} ({self.program})"
@@ -132,6 +139,16 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # For a chronic-dedicated program: the documents of chronic homelessness checked on file
+    # (codes of referrals.policy.CHRONIC_DOCUMENTATION); enrolment is refused until all are.
+    chronic_documentation = models.JSONField(_("chronic homelessness documentation"), default=list, blank=True)
+    # CoC staff's review of a provider's rejection ("justified and rare").
+    rejection_review = models.CharField(_("CoC review of the rejection"), max_length=20, blank=True,
+                                        choices=[("justified", _("Justified")), ("not_justified", _("Not justified"))])
+    rejection_review_note = models.TextField(_("review note"), blank=True)
+    rejection_reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                              related_name="+")
 
     history = HistoricalRecords()
 
@@ -144,6 +161,7 @@ class Referral(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["program", "status"], name="referral_program_status_idx")]
+        permissions = [("review_rejection", "Can review providers' rejections of referrals (CoC staff)")]
 
     def __str__(self) -> str:
         return f"Referral #{self.pk} ({self.status})"
@@ -171,6 +189,8 @@ class CeEvent(models.Model):
     entry = models.ForeignKey("bnl.BnlEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
     shelter_referral = models.OneToOneField(ShelterReferral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
+    # An event the intake itself produced (prevention, out-of-area services): the call it came from.
+    intake = models.ForeignKey("intake.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     event = models.PositiveSmallIntegerField(choices=Event.choices)
     event_date = models.DateField()
     program = models.ForeignKey("ces.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

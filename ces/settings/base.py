@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "EngagementLetterChannelEnum": "engagement.models.Letter.Channel",
         "GrievanceChannelEnum": "grievances.models.Channel",
         "GrievanceLetterChannelEnum": "grievances.models.Letter.SentChannel",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
     },
 }
 

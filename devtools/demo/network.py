@@ -52,20 +52,25 @@ PROGRAMS = [
     ("NCH", "Youth Bridge Transitional Housing", "th", BOTH, {"requires_youth": True}),
     ("SUP", "Safe Housing DV Transitional Program", "th", ["placer"], {"requires_dv": True}),
     ("COSE", "Supported Employment Services", "services", BOTH, {"engagement_policy": "disengagement_30_60"}),
+    # The call centre's own case management, so its case workers can try both engagement policies.
+    ("CP", "Connecting Point Housing Navigation", "services", BOTH, {}),
+    ("CP", "Connecting Point Case Management", "services", BOTH, {"engagement_policy": "disengagement_30_60"}),
 ]
 
-# One user per role; the username is the role's code.
+# One user per role (the username is the role's code), and a shelter's staff.
+# README.md, "Demo logins", says what each can try first: keep the two in step.
 USERS = [
-    # username, first name, last name, agency initials, extra roles
-    (roles.CALL_AGENT, "Carla", "Agent", "CP"),
-    (roles.CASE_WORKER, "Casey", "Worker", "CP"),
-    (roles.SUPERVISOR, "Sam", "Supervisor", "CP"),
-    (roles.COC_STAFF, "Corey", "Coordinator", "HRCS"),
-    (roles.PROGRAM_STAFF, "Pat", "Programs", "AMIH"),
-    (roles.VSP_ADVOCATE, "Val", "Advocate", "SUP"),
-    (roles.NONHMIS_LIST_HOLDER, "Noel", "Listholder", "HRCS"),
-    (roles.COMMITTEE, "Morgan", "Committee", "HRCS"),
-    (roles.HMIS_ADMIN, "Hayden", "Admin", "PCH"),
+    # username, first name, last name, agency initials, role
+    (roles.CALL_AGENT, "Carla", "Agent", "CP", roles.CALL_AGENT),
+    (roles.CASE_WORKER, "Casey", "Worker", "CP", roles.CASE_WORKER),
+    (roles.SUPERVISOR, "Sam", "Supervisor", "CP", roles.SUPERVISOR),
+    (roles.COC_STAFF, "Corey", "Coordinator", "HRCS", roles.COC_STAFF),
+    (roles.PROGRAM_STAFF, "Pat", "Programs", "AMIH", roles.PROGRAM_STAFF),
+    ("shelter_staff", "Shea", "Shelter", "HH", roles.PROGRAM_STAFF),
+    (roles.VSP_ADVOCATE, "Val", "Advocate", "SUP", roles.VSP_ADVOCATE),
+    (roles.NONHMIS_LIST_HOLDER, "Noel", "Listholder", "HRCS", roles.NONHMIS_LIST_HOLDER),
+    (roles.COMMITTEE, "Morgan", "Committee", "HRCS", roles.COMMITTEE),
+    (roles.HMIS_ADMIN, "Hayden", "Admin", "PCH", roles.HMIS_ADMIN),
 ]
 
 ROSEVILLE_SHELTER = "Roseville Winter Sanctuary"

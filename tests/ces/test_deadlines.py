@@ -185,3 +185,31 @@ def test_a_handler_that_reschedules_itself_cannot_keep_the_sweep_running():
         assert deadlines_sweep().done == 1  # the rescheduled row runs on the next sweep, once
     finally:
         deadline_kind_unregister("tests.again")
+
+
+@pytest.mark.django_db
+def test_a_sweep_past_its_time_budget_leaves_the_rest_to_the_next_sweep(notify_kind):
+    user = UserFactory()
+    now = timezone.now()
+    for minutes in (3, 2, 1):
+        deadline_schedule(kind=notify_kind, subject=user, due_at=now - timedelta(minutes=minutes))
+    # A sweep always does at least one batch, then stops once its budget is spent.
+    assert deadlines_sweep(now=now, time_budget=timedelta(0), batch_size=1).done == 1
+    assert deadlines_sweep(now=now).done == 2
+
+
+@pytest.mark.django_db
+def test_bulk_intakes_leave_their_pdfs_to_the_sweep_so_users_go_first(django_capture_on_commit_callbacks):
+    """seed_demo's callers: no task queued ahead of the users' own; the PDF row waits a little for the sweep."""
+    from intake.pdf import PDF_KIND, assessment_pdf_schedule, assessment_pdfs_in_background
+    from tests.factories import ClientFactory
+
+    client = ClientFactory()
+    with django_capture_on_commit_callbacks() as queued, assessment_pdfs_in_background():
+        assessment_pdf_schedule(assessment=client)  # any model: the row's subject
+    assert queued == []
+    row = Deadline.objects.get(kind=PDF_KIND)
+    assert row.due_at > timezone.now()
+    with django_capture_on_commit_callbacks() as queued:
+        assessment_pdf_schedule(assessment=UserFactory())
+    assert len(queued) == 1

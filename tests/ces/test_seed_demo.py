@@ -103,3 +103,31 @@ def test_demo_shelters_are_linked_and_roseville_requires_residents():
     results = {r.shelter.name: r for r in screen_shelters(shelters_with_rules(), {"county": "placer", "pl_roseville": "no"})}
     assert results["Placer Warm/Cold Shelter"].eligible
     assert results["Roseville Winter Sanctuary"].reasons == ["Roseville residents only"]
+
+
+def test_every_role_has_work_on_first_login(client):
+    """The demo's case worker has outreach at several steps, the call centre runs programs of both
+    engagement policies, and a shelter's staff can log in to the shelter's screen."""
+    from django.urls import reverse
+
+    from engagement.models import EngagementCase
+    from engagement.selectors import letter_is_due
+
+    call_command("seed_demo", clients=8)
+    cp = Agency.objects.get(initials="CP")
+    assert set(Program.objects.filter(agency=cp).values_list("engagement_policy", flat=True)) == {"assertive", "disengagement_30_60"}
+    cases = list(EngagementCase.objects.filter(worker__username="case_worker"))
+    assert len(cases) == 4
+    assert any(case.steps.filter(overdue_since__isnull=False, number=1).exists() for case in cases)
+    assert any(letter_is_due(case) for case in cases)
+    assert any(case.status == EngagementCase.Status.DUE_FOR_ENGAGEMENT for case in cases)
+    call_command("seed_demo", clients=8)
+    assert EngagementCase.objects.count() == 4  # a second run adds nothing
+
+    client.force_login(User.objects.get(username="case_worker"))
+    home = client.get(reverse("engagement-home")).content.decode()
+    assert "overdue" in home and "Send the no-contact letter" in home
+    shelter = User.objects.get(username="shelter_staff")
+    client.force_login(shelter)
+    response = client.get(reverse("referrals-home"), follow=True)
+    assert response.status_code == 200 and "Hospitality House" in response.content.decode()

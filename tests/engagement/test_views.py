@@ -63,3 +63,40 @@ def test_enrollment_notes_carry_who_wrote_them(case):
     note = case.client.notes.get(topic="engagement")
     assert note.author == case.worker
     assert note.history.first().history_user == case.worker
+
+
+def test_the_letter_can_be_read_before_it_is_sent_and_the_preview_records_nothing(client):
+    from devtools.demo.engagement import _walk_to_letter
+    from engagement.models import Letter
+
+    agency = AgencyFactory()
+    worker = UserFactory(agency=agency, roles=[roles.CASE_WORKER])
+    program = ProgramFactory(agency=agency, type="services")
+    person = ClientFactory(holding_agency=agency)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = engagement_open(client=person, program=program, worker=worker, actor=worker, on=timezone.localdate() - timedelta(days=40))
+    client.force_login(worker)
+    preview = reverse("engagement-letter-preview", args=[case.pk])
+    assert client.get(preview).status_code == 404  # no letter step yet
+    _walk_to_letter(case, worker)
+    page = client.get(reverse("engagement-case", args=[case.pk])).content.decode()
+    assert preview in page and "Make the letter and record it sent" in page
+    response = client.get(preview)
+    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+    assert "inline" in response["Content-Disposition"]
+    assert not Letter.objects.filter(case=case).exists()
+    client.force_login(UserFactory(roles=[roles.CASE_WORKER]))  # another agency's worker
+    assert client.get(preview).status_code == 404
+
+
+def test_outreach_panel_says_so_when_the_agency_has_no_program(client):
+    agency = AgencyFactory()
+    worker = UserFactory(agency=agency, roles=[roles.CASE_WORKER])
+    person = ClientFactory(holding_agency=agency)
+    client.force_login(worker)
+    html = client.get(reverse("client-detail", args=[person.pk])).content.decode()
+    assert "no program to open outreach in" in html
+    assert reverse("engagement-open", args=[person.pk]) not in html

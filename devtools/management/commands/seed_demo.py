@@ -14,6 +14,7 @@ from ces.errors import Invalid
 from ces.models import Agency, Client, Program, User
 from ces.roles import ADMIN_SITE_ROLES
 from ces.system_user import system_user_get
+from devtools.demo.engagement import demo_outreach_seed
 from devtools.demo.grievances import demo_complaints_seed
 from devtools.demo.network import (
     AGENCIES,
@@ -29,6 +30,7 @@ from devtools.demo.network import (
 from devtools.demo.reports import reports_demo_history
 from devtools.demo.synthetic import synthetic_answers
 from intake.models import Intake, Shelter, ShelterRule
+from intake.pdf import assessment_pdfs_in_background
 from intake.services import intake_submit
 from reassignment.models import CaseAssignment
 from reassignment.services import case_assignment_set
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         self._demo_caseload()
         reports_demo_history()
         demo_complaints_seed()
+        demo_outreach_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
         self.stdout.write(f"Synthetic callers: {added} added ({clients} wanted in all).")
         self.stdout.write("Demo logins (username = role; password as given, default in README):")
@@ -86,12 +89,13 @@ class Command(BaseCommand):
         agent = User.objects.get(username=USERS[0][0])
         done = Intake.objects.filter(csr=agent, status=Intake.Status.COMPLETED).count()
         added = 0
-        for index in range(done, wanted):
-            try:
-                intake_submit(actor=agent, answers=synthetic_answers(index))
-                added += 1
-            except Invalid:  # e.g. a generated SSN already on file: skip that caller
-                continue
+        with assessment_pdfs_in_background():  # the users' own PDFs go first
+            for index in range(done, wanted):
+                try:
+                    intake_submit(actor=agent, answers=synthetic_answers(index))
+                    added += 1
+                except Invalid:  # e.g. a generated SSN already on file: skip that caller
+                    continue
         return added
 
     def _demo_caseload(self) -> None:
@@ -130,7 +134,7 @@ class Command(BaseCommand):
                 history_save(program, actor=actor, reason="seed_demo")
 
     def _users(self, agencies: dict[str, Agency], password: str) -> None:
-        for username, first_name, last_name, initials in USERS:
+        for username, first_name, last_name, initials, role in USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
             wanted = {
                 "first_name": first_name,
@@ -138,7 +142,7 @@ class Command(BaseCommand):
                 "agency": agencies[initials],
                 "email": f"{username}@demo.ca515.invalid",
                 "is_active": True,
-                "is_staff": username in ADMIN_SITE_ROLES,
+                "is_staff": role in ADMIN_SITE_ROLES,
             }
             changed = user.pk is None or any(getattr(user, key) != value for key, value in wanted.items())
             for key, value in wanted.items():
@@ -148,6 +152,6 @@ class Command(BaseCommand):
                 changed = True
             if changed:
                 user.save()
-            group = Group.objects.get(name=username)
+            group = Group.objects.get(name=role)
             if set(user.groups.all()) != {group}:
                 user.groups.set([group])
