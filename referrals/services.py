@@ -113,18 +113,19 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> 
     """Refer the top eligible active entries to the vacancy: at most five open referrals per open
     bed/unit ("a maximum of five (5) eligible individuals" for each), never the same person twice
     (a VSP entry and its CoC copy are one person), safe under concurrency."""
-    # One statement locks the vacancy and counts its open referrals.
-    open_referrals = (
-        Referral.objects.filter(vacancy=OuterRef("pk"), status__in=Referral.OPEN_STATUSES)
-        .order_by().values("vacancy").annotate(n=Count("pk")).values("n")
-    )
+    # One statement locks the vacancy and counts its open and its enrolled referrals.
+    def referrals_counted(statuses):
+        return Coalesce(Subquery(
+            Referral.objects.filter(vacancy=OuterRef("pk"), status__in=statuses)
+            .order_by().values("vacancy").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
     vacancy = (
         Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency")
-        .annotate(open_now=Coalesce(Subquery(open_referrals, output_field=IntegerField()), 0))
+        .annotate(open_now=referrals_counted(Referral.OPEN_STATUSES), enrolled_now=referrals_counted([Referral.Status.ENROLLED]))
         .get(pk=vacancy.pk)
     )
     _require_program_staff(actor, vacancy.program)
-    limit = max_open_referrals(vacancy_open_units(vacancy))
+    limit = max_open_referrals(max(0, vacancy.units - vacancy.enrolled_now))  # vacancy_open_units(), counted above
     high = max(MAX_OPEN_REFERRALS_PER_UNIT, limit)
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= high):
         raise Invalid({"count": [format_lazy(COUNT_RANGE, high=high)]})
@@ -239,15 +240,15 @@ def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dic
     chosen_ids = [entry.pk for entry in chosen]
     sql = f"""
         WITH ranked AS ({ranked_sql}),
-             cut AS (SELECT max(rank) AS last_rank FROM ranked WHERE id = ANY(%s))
+             cut AS (SELECT max(rank) AS last_rank FROM ranked WHERE id = ANY(%s::bigint[]))
         UPDATE referrals_pull SET candidates = COALESCE((
             SELECT jsonb_agg(jsonb_build_object(
                 'rank', r.rank, 'entry_id', r.id,
                 'label', CASE WHEN r.client_id IS NULL THEN r."vsp__initials" || '-' || r.vsp_client_number
                               ELSE r."client__holding_agency__initials" || '-' || lpad(r.client_id::text, greatest(6, length(r.client_id::text)), '0') END,
                 'score', r.score, 'days_homeless', greatest(0, %s::date - r.homeless_since), 'status', r.status,
-                'action', CASE WHEN r.id = ANY(%s) THEN 'pulled' ELSE 'passed_over' END,
-                'reason', CASE WHEN r.id = ANY(%s) THEN '' WHEN %s::jsonb ? r.id::text THEN %s::jsonb ->> r.id::text {reasons} ELSE '' END,
+                'action', CASE WHEN r.id = ANY(%s::bigint[]) THEN 'pulled' ELSE 'passed_over' END,
+                'reason', CASE WHEN r.id = ANY(%s::bigint[]) THEN '' WHEN %s::jsonb ? r.id::text THEN %s::jsonb ->> r.id::text {reasons} ELSE '' END,
                 'active_rank', r.active_rank) ORDER BY r.rank)
             FROM ranked r, cut WHERE r.rank <= cut.last_rank), '[]'::jsonb)
         WHERE id = %s

@@ -10,10 +10,11 @@ from referrals.models import Referral
 from referrals.services import vacancy_create, vacancy_pull
 from tests.factories import BnlEntryFactory, ProgramFactory, program_staff
 
-# lock the vacancy and count its open referrals; lock the top five (SKIP LOCKED); the pull;
-# its audit (one UPDATE … RETURNING); referrals + their history; the entries' status + history;
-# the closure days for both deadlines; the deadlines; the HUD events + their history.
-PULL_STATEMENTS = 12
+# lock the vacancy and count its open and enrolled referrals; is a chronic flag due today;
+# lock the top five (SKIP LOCKED); their VSP/CoC copies; the pull; its audit (one UPDATE …
+# RETURNING); referrals + their history; the entries' status + history; the closure days for
+# both deadlines; the deadlines; the HUD events + their history.
+PULL_STATEMENTS = 14
 
 
 def _statements(queries) -> list[str]:
