@@ -240,6 +240,14 @@ record, each beside its target and the ratio to it. The same figures are in
 
 {figures.table("intake.")}
 
+The intake POST's statements are constant (asserted in
+`tests/intake/test_api_queries.py`) but not yet 30: `history_save` no longer
+re-reads the foreign keys a service holds (82 → 58); what remains is one
+savepoint pair, row, history row and re-read per consent given (4–5 each),
+the duplicate and unique checks, the poverty table (2), and the list-position
+snapshot (4). Batching the consents and caching the poverty table are the next
+steps (intake's services).
+
 ## By-Name List
 
 {figures.table("bnl.")}
