@@ -78,7 +78,8 @@ class Figures:
         if target not in (None, 0) and isinstance(value, (int, float)):
             ratio = round(value / target, 2)
         met = None if ratio is None else (ratio <= 1 if better == "lower" else ratio >= 1)
-        row = {"key": key, "label": label, "value": value, "unit": unit, "target": target, "ratio": ratio, "met": met, "note": note}
+        row = {"key": key, "label": label, "value": value, "unit": unit, "target": target, "better": better, "ratio": ratio,
+               "met": met, "note": note}
         self.rows.append(row)
         return row
 
@@ -87,7 +88,8 @@ class Figures:
         for row in self.rows:
             if not row["key"].startswith(prefix):
                 continue
-            target = "" if row["target"] is None else f"{'≤' if row['met'] is not None else ''} {row['target']} {row['unit']}".strip()
+            sign = "" if row["met"] is None else ("≥" if row["better"] == "higher" else "≤")
+            target = "" if row["target"] is None else f"{sign} {row['target']} {row['unit']}".strip()
             met = {True: "yes", False: "**no**", None: ""}[row["met"]]
             ratio = "" if row["ratio"] is None else f"{row['ratio']}"
             note = f" ({row['note']})" if row["note"] else ""
