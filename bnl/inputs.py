@@ -95,8 +95,3 @@ class PlaceOnCocInput(serializers.Serializer):
 
     vsp_client_number = Text(max_length=30, required=True)
 
-
-class PlacementFailedInput(serializers.Serializer):
-    """An RRH program records that a housing placement failed: what happened, in a few words."""
-
-    note = Text(max_length=500)

@@ -18,7 +18,7 @@ from bnl.models import BnlEntry, CaseManagementPoint, PositionSnapshot
 from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_list_owner
 from ces.audit import access_log_record, history_save
 from ces.errors import NON_FIELD, Forbidden, Invalid
-from ces.models import AccessLog, Client, Program, User
+from ces.models import AccessLog, Client, User
 from intake.pdf import assessment_pdf_schedule
 from intake.policy import CHRONIC_LOCATIONS, CHRONIC_MIN_DAYS
 
@@ -37,8 +37,6 @@ NOT_ON_VSP_LIST = _("Only entries on your own VSP list can be placed on the CoC 
 NOT_YOUR_VSP_LIST = _("Only the advocates of the VSP that keeps this list can place its entries on the CoC list.")
 VSP_NUMBER_REQUIRED = _("Give the VSP's internal client number (letters A-Z, digits and dashes, no names).")
 ALREADY_ON_COC_LIST = _("This person already has an entry on the CoC list.")
-PLACEMENT_NOT_HOUSED = _("Only a housed person's placement can fail.")
-PLACEMENT_NOT_YOURS = _("Only staff of the rapid re-housing program that housed this person can record that the placement failed.")
 
 CHRONIC_SWEEP = "bnl.chronic_sweep"
 # What the two halves of one person (a VSP entry and its de-identified CoC copy) always share.
@@ -291,55 +289,6 @@ def bnl_place_deidentified_on_coc_list(*, source: BnlEntry, vsp_client_number: s
     history_save(copy, actor=actor, reason="placed on the CoC list by the VSP (de-identified)")
     position_record(copy)
     return copy
-
-
-def rrh_housing_program(entry: BnlEntry) -> Program | None:
-    """The rapid re-housing program whose enrolment housed this person (entry or its twin), if any."""
-    from referrals.models import Referral  # noqa: PLC0415  (referrals.services imports this module)
-
-    ids = [entry.pk] + ([entry.source_entry_id] if entry.source_entry_id else [])
-    ids += list(BnlEntry.objects.filter(source_entry_id=entry.pk).values_list("pk", flat=True))
-    referral = (Referral.objects.filter(entry_id__in=ids, status=Referral.Status.ENROLLED)
-                .select_related("program__agency").order_by("-decided_at", "-pk").first())
-    if referral is None or referral.program.type != Program.Type.RRH:
-        return None
-    return referral.program
-
-
-def may_record_placement_failed(user: User, entry: BnlEntry) -> bool:
-    """RRH program staff of the program that housed the person (bnl.record_placement_failed)."""
-    if not user.is_authenticated or not user.has_perm("bnl.record_placement_failed"):
-        return False
-    if entry.status != BnlEntry.Status.HOUSED:
-        return False
-    program = rrh_housing_program(entry)
-    if program is None:
-        return False
-    from referrals.selectors import programs_run_by  # noqa: PLC0415  (referrals imports bnl)
-
-    return programs_run_by(user).filter(pk=program.pk).exists()
-
-
-@transaction.atomic
-def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") -> BnlEntry:
-    """"RRH case managers will determine if the individual's housing placement has been successful":
-    the RRH program's staff record that it failed; the person returns to the active list with their
-    previous score and place (their CoC copy or VSP entry follows)."""
-    if not actor.has_perm("bnl.record_placement_failed"):
-        raise Forbidden(PLACEMENT_NOT_YOURS)
-    entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
-    note = (note or "").strip()
-    if entry.status != BnlEntry.Status.HOUSED:
-        raise Invalid({"status": [PLACEMENT_NOT_HOUSED]})
-    if not may_record_placement_failed(actor, entry):
-        raise Forbidden(PLACEMENT_NOT_YOURS)
-    entry.status = BnlEntry.Status.ACTIVE
-    entry.status_reason = ""
-    reason = "RRH placement failed" + (f": {note}" if note else "")
-    history_save(entry, actor=actor, reason=reason[:255])
-    position_record(entry)
-    bnl_twin_follow(entry, actor=actor, reason="RRH placement failed")
-    return entry
 
 
 def position_record(entry: BnlEntry) -> PositionSnapshot:

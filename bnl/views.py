@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bnl.eligibility import eligibility_explain
-from bnl.inputs import LIST_COUNTIES, BnlFilter, CaseManagementInput, PlacementFailedInput, PlaceOnCocInput, StatusInput
+from bnl.inputs import LIST_COUNTIES, BnlFilter, CaseManagementInput, PlaceOnCocInput, StatusInput
 from bnl.models import BnlEntry
 from bnl.policy import BNL_PAGE_SIZE, EXIT_REASONS, FLAG_FILTERS
 from bnl.selectors import (
@@ -38,8 +38,6 @@ from bnl.services import (
     bnl_export_record,
     bnl_place_deidentified_on_coc_list,
     bnl_read_record,
-    bnl_rrh_placement_failed,
-    may_record_placement_failed,
 )
 from ces.choices import County
 from ces.csv_export import csv_response
@@ -125,7 +123,8 @@ def bnl_detail(request, pk: int):
         "can_manage_case": may_manage_case(user, entry),
         "can_manage_bnl": may_manage_bnl(user) and entry.status in BnlEntry.MANUAL_STATUSES,
         "can_place_on_coc": may_place_on_coc_list(user, entry),
-        "can_record_placement_failed": may_record_placement_failed(user, entry),
+        # The form for RRH program staff; the service checks that their program housed the person.
+        "can_record_placement_failed": entry.status == BnlEntry.Status.HOUSED and user.has_perm("bnl.record_placement_failed"),
         "eligibility": [
             {"program": p, "results": results, "eligible": all(r.passed for r in results)}
             for p in housing_programs() for results in [eligibility_explain(p, entry)]
@@ -166,14 +165,4 @@ def bnl_place_on_coc(request, pk: int):
     entry = bnl_entry_get_for_user(user=request.user, pk=pk)
     copy = bnl_place_deidentified_on_coc_list(source=entry, actor=request.user, **bind(PlaceOnCocInput, request.POST))
     messages.success(request, _("Placed on the CoC list as %(label)s, without personal data.") % {"label": copy.label})
-    return redirect("bnl-detail", pk=entry.pk)
-
-
-@login_required
-@require_POST
-@screen_action(fallback="bnl-list")
-def bnl_placement_failed(request, pk: int):
-    entry = bnl_entry_get_for_user(user=request.user, pk=pk)
-    bnl_rrh_placement_failed(entry=entry, actor=request.user, **bind(PlacementFailedInput, request.POST))
-    messages.success(request, _("Placement failure recorded: the person is back on the active list with their score."))
     return redirect("bnl-detail", pk=entry.pk)

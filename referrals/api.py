@@ -11,11 +11,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bnl.outputs import BnlEntryDetailOutput
+from bnl.selectors import bnl_entries_ranked, bnl_entry_get_for_user, housing_programs
+from bnl.services import bnl_read_record
 from ces.errors import Forbidden
 from ces.inputs import bind
+from ces.models import AccessLog
 from referrals.inputs import (
     ChronicDocumentationInput,
     DecisionInput,
+    PlacementFailedInput,
     PullInput,
     ReferralFilter,
     RejectionReviewFilter,
@@ -38,6 +43,7 @@ from referrals.selectors import (
 )
 from referrals.services import (
     NOT_A_REVIEWER,
+    bnl_rrh_placement_failed,
     may_review_rejections,
     referral_chronic_documentation_set,
     referral_decide,
@@ -118,6 +124,19 @@ class RejectionReview(APIView):
         return Response(RejectionRow(referral, context={"user": request.user}).data)
 
 
+class RrhPlacementFailed(APIView):
+    """RRH program staff record that the housing placement failed: the person is active again."""
+
+    @extend_schema(request=PlacementFailedInput, responses={200: BnlEntryDetailOutput}, operation_id="bnl_rrh_placement_failed")
+    def post(self, request, pk: int):
+        entry = bnl_entry_get_for_user(user=request.user, pk=pk)
+        bnl_rrh_placement_failed(entry=entry, actor=request.user, **bind(PlacementFailedInput, request.data))
+        entry = bnl_entries_ranked([bnl_entry_get_for_user(user=request.user, pk=pk)], offset=None,
+                                   programs=housing_programs())[0]
+        bnl_read_record(user=request.user, request=request._request, entries=[entry], action=AccessLog.Action.API_READ)
+        return Response(BnlEntryDetailOutput(entry, context={"user": request.user}).data)
+
+
 class ReferralList(APIView):
     @extend_schema(parameters=[ReferralFilter], responses={200: ReferralOutput(many=True)}, operation_id="referrals_list")
     def get(self, request):
@@ -157,6 +176,7 @@ urlpatterns = [
     path("referrals/<id:pk>/chronic-documentation/", ReferralChronicDocumentation.as_view(),
          name="api-referral-chronic-documentation"),
     path("referrals/rejections/", RejectionList.as_view(), name="api-referral-rejections"),
+    path("bnl/<id:pk>/rrh-placement-failed/", RrhPlacementFailed.as_view(), name="api-bnl-rrh-placement-failed"),
     path("referrals/<id:pk>/rejection-review/", RejectionReview.as_view(), name="api-referral-rejection-review"),
     path("shelter-referrals/<id:pk>/status/", ShelterReferralStatus.as_view(), name="api-shelter-referral-status"),
     path("shelters/<id:pk>/walk-ins/", ShelterWalkIn.as_view(), name="api-shelter-walk-in"),

@@ -53,6 +53,12 @@ class Codes(serializers.MultipleChoiceField):
         return sorted(super().to_internal_value(data))
 
 
+class PlacementFailedInput(serializers.Serializer):
+    """An RRH program records that a housing placement failed: what happened, in a few words."""
+
+    note = Text(max_length=500)
+
+
 class ChronicDocumentationInput(serializers.Serializer):
     items = Codes(policy.CHRONIC_DOCUMENTATION_CODES)
     note = Text(max_length=2000)

@@ -33,6 +33,8 @@ from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import AccessLog, Client, Program, User
 from ces.notifications import notification_send
 from ces.selectors import users_with_role
+from ces.system_user import system_user_get
+from intake.models import Intake
 from reassignment.services import assignment_end_at_enrollment
 from referrals import policy
 from referrals.models import CeEvent, Pull, Referral, ShelterDailyList, ShelterReferral, Vacancy
@@ -61,6 +63,8 @@ NOT_A_REJECTION = _("Only a provider's rejection is reviewed.")
 REVIEW_FINDING_REQUIRED = _("Say whether the rejection was justified.")
 REVIEW_NOTE_REQUIRED = _("Write what the review found: a rejection found not justified needs the reason.")
 NOT_A_REVIEWER = _("Only CoC staff review providers' rejections.")
+PLACEMENT_NOT_HOUSED = _("Only a housed person's placement can fail.")
+PLACEMENT_NOT_YOURS = _("Only staff of the rapid re-housing program that housed this person can record that the placement failed.")
 
 REMINDER_KIND = "referrals.reminder"
 EXPIRY_KIND = "referrals.expire"
@@ -148,8 +152,6 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> 
 
 def _chronic_catch_up(*, actor: User) -> None:
     """Flags due today are set before anyone is pulled, even if tonight's sweep has not run yet."""
-    from ces.system_user import system_user_get  # noqa: PLC0415
-
     if BnlEntry.objects.filter(chronic=False, chronic_due_on__lte=timezone.localdate(),
                                status__in=BnlEntry.OPEN_STATUSES).exists():
         bnl_chronic_sweep(actor=system_user_get())
@@ -464,13 +466,59 @@ def _notify_program_and_coc(referral: Referral, *, subject, body) -> None:
         notification_send(recipient=user, subject=subject, body=body, link=reverse("program-detail", args=[referral.program_id]))
 
 
+# --- RRH placement failed ---------------------------------------------------------
+
+
+def rrh_housing_program(entry: BnlEntry) -> Program | None:
+    """The rapid re-housing program whose enrolment housed this person (entry or its twin), if any."""
+    ids = [entry.pk] + ([entry.source_entry_id] if entry.source_entry_id else [])
+    ids += list(BnlEntry.objects.filter(source_entry_id=entry.pk).values_list("pk", flat=True))
+    referral = (Referral.objects.filter(entry_id__in=ids, status=Referral.Status.ENROLLED)
+                .select_related("program__agency").order_by("-decided_at", "-pk").first())
+    if referral is None or referral.program.type != Program.Type.RRH:
+        return None
+    return referral.program
+
+
+def may_record_placement_failed(user: User, entry: BnlEntry) -> bool:
+    """RRH program staff of the program that housed the person (bnl.record_placement_failed)."""
+    if not user.is_authenticated or not user.has_perm("bnl.record_placement_failed"):
+        return False
+    if entry.status != BnlEntry.Status.HOUSED:
+        return False
+    program = rrh_housing_program(entry)
+    if program is None:
+        return False
+    return programs_run_by(user).filter(pk=program.pk).exists()
+
+
+@transaction.atomic
+def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") -> BnlEntry:
+    """"RRH case managers will determine if the individual's housing placement has been successful":
+    the RRH program's staff record that it failed; the person returns to the active list with their
+    previous score and place (their CoC copy or VSP entry follows)."""
+    if not actor.has_perm("bnl.record_placement_failed"):
+        raise Forbidden(PLACEMENT_NOT_YOURS)
+    entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
+    note = (note or "").strip()
+    if entry.status != BnlEntry.Status.HOUSED:
+        raise Invalid({"status": [PLACEMENT_NOT_HOUSED]})
+    if not may_record_placement_failed(actor, entry):
+        raise Forbidden(PLACEMENT_NOT_YOURS)
+    entry.status = BnlEntry.Status.ACTIVE
+    entry.status_reason = ""
+    reason = "RRH placement failed" + (f": {note}" if note else "")
+    history_save(entry, actor=actor, reason=reason[:255])
+    position_record(entry)
+    bnl_twin_follow(entry, actor=actor, reason="RRH placement failed")
+    return entry
+
+
 # --- HUD 4.20 events of the intake's own branches ----------------------------------
 
 
 def intake_ce_events_record(*, intake, actor: User, assessment=None) -> list[CeEvent]:
     """The Coordinated Entry events a completed intake produces by itself (referrals.policy)."""
-    from intake.models import Intake  # noqa: PLC0415  (intake.services imports this module)
-
     on = timezone.localdate(intake.collected_at) if intake.collected_at else timezone.localdate()
     events = []
     if intake.outcome == Intake.Outcome.OUTSIDE_COC:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/decision/", views.referral_decision, name="referral-decision"),
     path("<id:pk>/chronic-documentation/", views.referral_chronic_documentation, name="referral-chronic-documentation"),
     path("rejections/", views.rejections_review, name="referrals-rejections"),
+    path("entries/<id:pk>/rrh-placement-failed/", views.rrh_placement_failed, name="bnl-rrh-placement-failed"),
     path("<id:pk>/rejection-review/", views.rejection_review, name="referral-rejection-review"),
     path("shelters/<id:pk>/", views.shelter_detail, name="shelter-detail"),
     path("shelters/<id:pk>/walk-in/", views.shelter_walk_in, name="shelter-walk-in"),

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bnl.selectors import bnl_entry_get_for_user
 from ces.errors import Forbidden
 from ces.inputs import bind, check
 from ces.web import error_about, screen_action
@@ -18,6 +19,7 @@ from referrals import policy
 from referrals.inputs import (
     ChronicDocumentationInput,
     DecisionInput,
+    PlacementFailedInput,
     PullInput,
     RejectionReviewFilter,
     RejectionReviewInput,
@@ -46,6 +48,7 @@ from referrals.selectors import (
 )
 from referrals.services import (
     NOT_A_REVIEWER,
+    bnl_rrh_placement_failed,
     may_review_rejections,
     referral_chronic_documentation_set,
     referral_decide,
@@ -141,6 +144,17 @@ def referral_chronic_documentation(request, pk: int):
     referral_chronic_documentation_set(referral=referral, actor=request.user, **bind(ChronicDocumentationInput, request.POST))
     messages.success(request, _("Documentation checklist saved for %(label)s.") % {"label": referral.entry.label})
     return redirect("program-detail", pk=referral.program_id)
+
+
+@login_required
+@require_POST
+@screen_action(fallback="bnl-list")
+def rrh_placement_failed(request, pk: int):
+    """From the person's list page: RRH program staff record that the placement failed."""
+    entry = bnl_entry_get_for_user(user=request.user, pk=pk)
+    bnl_rrh_placement_failed(entry=entry, actor=request.user, **bind(PlacementFailedInput, request.POST))
+    messages.success(request, _("Placement failure recorded: the person is back on the active list with their score."))
+    return redirect("bnl-detail", pk=entry.pk)
 
 
 REJECTIONS_SHOWN = 200

@@ -241,7 +241,7 @@ def test_rrh_placement_failed_screen(client):
     client.force_login(staff)
     page = client.get(f"/bnl/{entry.pk}/")
     assert b"Record that the placement failed" in page.content
-    response = client.post(f"/bnl/{entry.pk}/rrh-placement-failed/", {"note": "eviction"})
+    response = client.post(f"/referrals/entries/{entry.pk}/rrh-placement-failed/", {"note": "eviction"})
     assert response.status_code == 302
     assert BnlEntry.objects.get(pk=entry.pk).status == "active"
     client.force_login(UserFactory(roles=[roles.COC_STAFF]))
