@@ -38,7 +38,7 @@ from intake.models import Intake
 from reassignment.services import assignment_end_at_enrollment
 from referrals import policy
 from referrals.models import CeEvent, Pull, Referral, ShelterDailyList, ShelterReferral, Vacancy
-from referrals.selectors import program_run_by, shelters_run_by
+from referrals.selectors import program_run_by, programs_run_by, shelters_run_by
 
 VACANCY_NOT_OPEN = _("This vacancy is no longer open.")
 NOT_A_HOUSING_PROGRAM = _("Vacancies are recorded for transitional housing, rapid re-housing and PSH programs.")
