@@ -25,7 +25,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m devtools.devenv test $(ARGS)
 
-# Benchmarks on a separate ces_bench database; writes docs/benchmarks.md.
+# Benchmarks on a separate *_bench database (ARGS="--size N" clients, up to 1,000,000);
+# writes docs/benchmarks.md and docs/benchmarks.json.
 bench: $(STAMP)
 	$(BIN)/python -m devtools.devenv bench $(ARGS)
 

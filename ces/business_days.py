@@ -59,6 +59,26 @@ def is_business_day(day: date) -> bool:
     return _is_business_day(day, _closure_days(day, day))
 
 
+def add_business_days_many(start: date, counts: list[int]) -> list[date]:
+    """`add_business_days(start, n)` for each forward n, with one closure-day query."""
+    if not counts or min(counts) < 0:
+        return [add_business_days(start, n) for n in counts]
+    window = max(counts) * 2 + 30
+    closures = _closure_days(start, start + timedelta(days=window))
+    found: dict[int, date] = {0: start}
+    remaining, day, wanted = 0, start, sorted(set(counts))
+    for _walked in range(window):
+        if all(n in found for n in wanted):
+            break
+        day += timedelta(days=1)
+        if _is_business_day(day, closures):
+            remaining += 1
+            found.setdefault(remaining, day)
+    if not all(n in found for n in wanted):  # past the window: the general walk
+        return [add_business_days(start, n) for n in counts]
+    return [found[n] for n in counts]
+
+
 def add_business_days(start: date, days: int) -> date:
     """The date `days` business days after `start` (before it, for negative days).
 

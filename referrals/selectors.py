@@ -33,6 +33,14 @@ def programs_run_by(user: User) -> QuerySet[Program]:
     return Program.objects.filter(agency_id=user.agency_id, is_active=True, type__in=Program.HOUSING_TYPES).select_related("agency")
 
 
+def program_run_by(user: User, program: Program) -> bool:
+    """`programs_run_by(user)` holds `program`: the same rule for a program already loaded (no query)."""
+    return (
+        user.is_authenticated and user.agency_id is not None and user.has_perm("referrals.add_vacancy")
+        and program.agency_id == user.agency_id and program.is_active and program.type in Program.HOUSING_TYPES
+    )
+
+
 def program_get_for_staff(*, user: User, pk: int) -> Program:
     try:
         return programs_run_by(user).get(pk=pk)

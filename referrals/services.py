@@ -6,10 +6,14 @@ order with SKIP LOCKED (so two programs never receive the same person), and
 a partial unique index (one open referral per entry) is the backstop.
 """
 
+import json
 from datetime import datetime, time, timedelta
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.expressions import RowRange, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +27,7 @@ from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_UNIT, max_open_referral
 from bnl.services import bnl_chronic_sweep, bnl_twin_follow, position_record
 from ces import roles
 from ces.audit import access_log_record, history_save
-from ces.business_days import add_business_days
+from ces.business_days import add_business_days_many
 from ces.deadlines import deadline_cancel, deadlines_schedule
 from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import AccessLog, Client, Program, User
@@ -34,7 +38,7 @@ from intake.models import Intake
 from reassignment.services import assignment_end_at_enrollment
 from referrals import policy
 from referrals.models import CeEvent, Pull, Referral, ShelterDailyList, ShelterReferral, Vacancy
-from referrals.selectors import programs_run_by, shelters_run_by
+from referrals.selectors import program_run_by, programs_run_by, shelters_run_by
 
 VACANCY_NOT_OPEN = _("This vacancy is no longer open.")
 NOT_A_HOUSING_PROGRAM = _("Vacancies are recorded for transitional housing, rapid re-housing and PSH programs.")
@@ -71,7 +75,7 @@ EXPIRY_KIND = "referrals.expire"
 
 def _require_program_staff(actor: User, program: Program) -> None:
     """Vacancies and referrals are worked by the program's own staff (404 for anyone else)."""
-    if not programs_run_by(actor).filter(pk=program.pk).exists():
+    if not program_run_by(actor, program):
         raise NotFound(NOT_YOUR_PROGRAM)
 
 
@@ -113,23 +117,33 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> 
     """Refer the top eligible active entries to the vacancy: at most five open referrals per open
     bed/unit ("a maximum of five (5) eligible individuals" for each), never the same person twice
     (a VSP entry and its CoC copy are one person), safe under concurrency."""
-    vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency").get(pk=vacancy.pk)
+    # One statement locks the vacancy and counts its open and its enrolled referrals.
+    def referrals_counted(statuses):
+        return Coalesce(Subquery(
+            Referral.objects.filter(vacancy=OuterRef("pk"), status__in=statuses)
+            .order_by().values("vacancy").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+    vacancy = (
+        Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency")
+        .annotate(open_now=referrals_counted(Referral.OPEN_STATUSES), enrolled_now=referrals_counted([Referral.Status.ENROLLED]))
+        .get(pk=vacancy.pk)
+    )
     _require_program_staff(actor, vacancy.program)
-    limit = max_open_referrals(vacancy_open_units(vacancy))
+    limit = max_open_referrals(max(0, vacancy.units - vacancy.enrolled_now))  # vacancy_open_units(), counted above
     high = max(MAX_OPEN_REFERRALS_PER_UNIT, limit)
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= high):
         raise Invalid({"count": [format_lazy(COUNT_RANGE, high=high)]})
     if vacancy.status != Vacancy.Status.OPEN:
         raise Invalid({NON_FIELD: [VACANCY_NOT_OPEN]})
     program = vacancy.program
-    open_now = vacancy.referrals.filter(status__in=Referral.OPEN_STATUSES).count()
+    open_now = vacancy.open_now
     room = max(0, min(count if count is not None else limit, limit - open_now))
     _chronic_catch_up(actor=actor)
     eligible = BnlEntry.objects.filter(list_scope_q(program) & eligible_q(program))
     chosen, twins, skipped = _choose(eligible, room) if room else ([], [], {})
     pull = Pull(vacancy=vacancy, requested=count if count is not None else room, pulled_count=len(chosen), pulled_by=actor)
-    pull.candidates = _pull_audit(eligible, chosen, skipped)
     pull.save()
+    pull.candidates = _pull_audit_write(pull, eligible, chosen, skipped)
     if chosen:
         ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
         _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, twins=twins, ranks=ranks, actor=actor)
@@ -180,62 +194,80 @@ def _choose(eligible, room: int) -> tuple[list[BnlEntry], list[BnlEntry], dict[i
     return chosen, twins, skipped
 
 
-AUDIT_CHUNK = 500
-AUDIT_COLUMNS = ("pk", "score", "homeless_since", "status", "client_id", "client__holding_agency__initials",
+AUDIT_COLUMNS = ("id", "score", "homeless_since", "status", "client_id", "client__holding_agency__initials",
                  "vsp__initials", "vsp_client_number")
+PASSED_OVER_REASONS = {
+    BnlEntry.Status.ON_REFERRAL: "on referral to another program",
+    BnlEntry.Status.INACTIVE: "inactive (no contact)",
+    BnlEntry.Status.ACTIVE: "being referred by another program's pull at the same moment",
+}
 
 
-def _audit_label(row: dict) -> str:
-    if row["client_id"] is None:
-        return f"{row['vsp__initials']}-{row['vsp_client_number']}"
-    return f"{row['client__holding_agency__initials']}-{row['client_id']:06d}"
+def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dict[int, str] | None = None) -> list[dict]:
+    """Write the pull's audit with one statement and return it: every eligible open entry
+    ranked down to the last one pulled, and what happened to each.
 
-
-def _pull_audit(eligible, chosen: list[BnlEntry], skipped: dict[int, str] | None = None) -> list[dict]:
-    """Every eligible open entry ranked down to the last one pulled, and what happened to each.
-
-    Reads the eligible open entries in list order (the open-list index) as
-    plain values, a chunk at a time, until the last pulled entry is reached.
+    The database ranks the eligible open entries down to the last one pulled (window
+    functions over a range of the open-list index), builds each row, and stores them on
+    the pull (UPDATE … RETURNING): no walk in Python, and nothing below the last one
+    pulled is read, however long the list.
     """
     if not chosen:
         return []
-    chosen_ids = {entry.pk for entry in chosen}
-    remaining = set(chosen_ids)
-    ranked = eligible.filter(status__in=BnlEntry.OPEN_STATUSES).order_by(*BNL_ORDER).values(*AUDIT_COLUMNS)
-    rows, rank, active_rank, offset = [], 0, 0, 0
-    while remaining:
-        chunk = list(ranked[offset:offset + AUDIT_CHUNK])
-        if not chunk:
-            break
-        offset += AUDIT_CHUNK
-        for entry in chunk:
-            rank += 1
-            reason = ""
-            if entry["pk"] in chosen_ids:
-                active_rank += 1
-                action = "pulled"
-                remaining.discard(entry["pk"])
-            elif entry["status"] == BnlEntry.Status.ON_REFERRAL:
-                action, reason = "passed_over", "on referral to another program"
-            elif entry["status"] == BnlEntry.Status.INACTIVE:
-                action, reason = "passed_over", "inactive (no contact)"
-            elif entry["pk"] in (skipped or {}):
-                action, reason = "passed_over", skipped[entry["pk"]]
-            else:
-                active_rank += 1
-                action, reason = "passed_over", "being referred by another program's pull at the same moment"
-            rows.append({"rank": rank, "entry_id": entry["pk"], "label": _audit_label(entry), "score": entry["score"],
-                         "days_homeless": (timezone.localdate() - entry["homeless_since"]).days, "status": entry["status"],
-                         "action": action, "reason": reason, "active_rank": active_rank})
-            if not remaining:
-                break
-    return rows
+    skipped = skipped or {}
+    # Active entries passed over for a reason of their own (the same person) take no place.
+    counted = Q(status=BnlEntry.Status.ACTIVE) & ~Q(pk__in=list(skipped))
+    # Only the entries at or above the last one pulled in list order: `score >= s` is a range
+    # of the open-list index, the rest of the order key cuts the ties exactly.
+    last = chosen[-1]
+    at_or_above = Q(score__gte=last.score) & (
+        Q(score__gt=last.score)
+        | Q(score=last.score, homeless_since__lt=last.homeless_since)
+        | Q(score=last.score, homeless_since=last.homeless_since, placed_on_list_at__lt=last.placed_on_list_at)
+        | Q(score=last.score, homeless_since=last.homeless_since, placed_on_list_at=last.placed_on_list_at, pk__lte=last.pk)
+    )
+    ranked = (
+        eligible.filter(at_or_above, status__in=BnlEntry.OPEN_STATUSES)
+        .annotate(
+            rank=Window(RowNumber(), order_by=BNL_ORDER),
+            active_rank=Window(Sum(Case(When(counted, then=Value(1)), default=Value(0))), order_by=BNL_ORDER,
+                               frame=RowRange(start=None, end=0)),
+        )
+        .order_by()
+        .values(*AUDIT_COLUMNS, "rank", "active_rank")
+    )
+    ranked_sql, ranked_params = ranked.query.sql_with_params()
+    reasons = " ".join("WHEN r.status = %s THEN %s" for _status in PASSED_OVER_REASONS)
+    reason_params = [item for status, reason in PASSED_OVER_REASONS.items() for item in (str(status), reason)]
+    chosen_ids = [entry.pk for entry in chosen]
+    sql = f"""
+        WITH ranked AS ({ranked_sql}),
+             cut AS (SELECT max(rank) AS last_rank FROM ranked WHERE id = ANY(%s::bigint[]))
+        UPDATE referrals_pull SET candidates = COALESCE((
+            SELECT jsonb_agg(jsonb_build_object(
+                'rank', r.rank, 'entry_id', r.id,
+                'label', CASE WHEN r.client_id IS NULL THEN r."vsp__initials" || '-' || r.vsp_client_number
+                              ELSE r."client__holding_agency__initials" || '-' || lpad(r.client_id::text, greatest(6, length(r.client_id::text)), '0') END,
+                'score', r.score, 'days_homeless', greatest(0, %s::date - r.homeless_since), 'status', r.status,
+                'action', CASE WHEN r.id = ANY(%s::bigint[]) THEN 'pulled' ELSE 'passed_over' END,
+                'reason', CASE WHEN r.id = ANY(%s::bigint[]) THEN '' WHEN %s::jsonb ? r.id::text THEN %s::jsonb ->> r.id::text {reasons} ELSE '' END,
+                'active_rank', r.active_rank) ORDER BY r.rank)
+            FROM ranked r, cut WHERE r.rank <= cut.last_rank), '[]'::jsonb)
+        WHERE id = %s
+        RETURNING candidates
+    """
+    with connection.cursor() as cursor:
+        skipped_json = json.dumps({str(pk): reason for pk, reason in skipped.items()})
+        cursor.execute(sql, [*ranked_params, chosen_ids, timezone.localdate(), chosen_ids, chosen_ids, skipped_json, skipped_json,
+                             *reason_params, pull.pk])
+        (candidates,) = cursor.fetchone()
+    return json.loads(candidates) if isinstance(candidates, str) else candidates  # Django reads jsonb as text
 
 
-def _deadline_at(start: datetime, business_days: int) -> datetime:
+def _deadlines_at(start: datetime, counts: list[int]) -> list[datetime]:
     local = timezone.localtime(start)
-    day = add_business_days(local.date(), business_days)
-    return timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
+    return [timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
+            for day in add_business_days_many(local.date(), counts)]
 
 
 def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], twins: list[BnlEntry], ranks: dict[int, int],
@@ -260,8 +292,7 @@ def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], tw
             twin.updated_at = now
         bulk_update_with_history(twins, BnlEntry, ["status", "updated_at"], default_user=actor,
                                  default_change_reason=f"one person: on referral through the other list (vacancy #{vacancy.pk})")
-    reminder_at = _deadline_at(now, policy.REMINDER_BUSINESS_DAYS)
-    expiry_at = _deadline_at(now, policy.EXPIRY_BUSINESS_DAYS)
+    reminder_at, expiry_at = _deadlines_at(now, [policy.REMINDER_BUSINESS_DAYS, policy.EXPIRY_BUSINESS_DAYS])
     deadlines_schedule(
         [(REMINDER_KIND, referral, reminder_at) for referral in referrals]
         + [(EXPIRY_KIND, referral, expiry_at) for referral in referrals]

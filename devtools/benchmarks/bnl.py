@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from bnl.models import BnlEntry
 from ces import roles
 from ces.models import Agency, Client, Program, User
+from devtools.benchmarks.copy import copy_create
 from referrals.services import vacancy_create, vacancy_pull
 
 
@@ -52,9 +53,9 @@ def entries_ensure(count: int) -> int:
         )
         for pk in clients
     ]
-    for i in range(0, len(rows), 5000):
+    for i in range(0, len(rows), 50_000):
         with transaction.atomic():
-            BnlEntry.objects.bulk_create(rows[i:i + 5000])
+            copy_create(BnlEntry, rows[i:i + 50_000])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE bnl_bnlentry")
     return BnlEntry.objects.count()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ces.deadlines import deadlines_sweep
 from ces.models import Client, Deadline, Program, User
+from devtools.benchmarks.copy import copy_create
 from engagement.models import EngagementCase
 
 
@@ -32,18 +33,18 @@ def sweep_with(open_cases: int, due: int) -> dict:
     now = timezone.now()
     client_ids = list(Client.objects.values_list("pk", flat=True)[:open_cases])
     case_type = ContentType.objects.get_for_model(EngagementCase)
-    for start in range(0, len(client_ids), 5000):
-        chunk = client_ids[start:start + 5000]
+    for start in range(0, len(client_ids), 50_000):
+        chunk = client_ids[start:start + 50_000]
         with transaction.atomic():
-            cases = EngagementCase.objects.bulk_create(
+            cases = copy_create(EngagementCase, [
                 EngagementCase(client_id=pk, program=program, worker=worker, policy="disengagement_30_60", status="active",
                                opened_on=now.date(), last_contact_at=now - timedelta(days=20)) for pk in chunk
-            )
-            Deadline.objects.bulk_create(
+            ])
+            copy_create(Deadline, [
                 Deadline(kind="engagement.inactive_30", subject_type=case_type, subject_id=case.pk,
                          due_at=now - timedelta(minutes=5) if start + i < due else now + timedelta(days=10))
                 for i, case in enumerate(cases)
-            )
+            ])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ces_deadline")
         cursor.execute("ANALYZE engagement_engagementcase")

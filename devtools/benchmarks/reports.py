@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bnl.models import BnlEntry
 from ces.models import Client, Program, User
+from devtools.benchmarks.copy import copy_create
 from intake.models import Assessment, Intake
 from referrals.models import Pull, Referral, Vacancy
 from reports.catalogue import REPORTS
@@ -28,7 +29,7 @@ from reports.hmis.writer import ExportSettings, export_write
 from reports.periods import Period, quarter
 from reports.whatif import tie_breaker_codes, whatif_compare
 
-BATCH = 5000
+BATCH = 30_000
 GENDERS = ["female", "male", "male", "non_binary", "refused"]
 SLEEP = ["place_not_meant", "emergency_shelter", "family_or_friends", "jail", "refused"]
 YN = ["no", "no", "no", "yes", "refused"]
@@ -77,7 +78,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
                                           collected_at=moment, completed_at=moment + timedelta(hours=rng.choice([1, 2, 80])),
                                           county=rng.choice(["placer", "nevada"]), collection_method="phone",
                                           hmis_consent=rng.choice(YN), wants_shelter_tonight=rng.choice(YN)))
-            Intake.objects.bulk_create(intakes)
+            copy_create(Intake, intakes)
             assessments = []
             for intake in intakes:
                 total = rng.randint(0, 24)
@@ -87,7 +88,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
                     age_at_assessment=rng.randint(18, 80), sleep_location_30d=rng.choice(SLEEP), veteran=rng.choice(YN),
                     health_mental=rng.choice(YN), indicators={"gender": rng.choice([0, 1]), "age": rng.choice([0, 1])},
                     chronically_homeless=rng.random() < 0.3, length_of_time_homeless_days=rng.randint(0, 3000)))
-            Assessment.objects.bulk_create(assessments)
+            copy_create(Assessment, assessments)
             assessments_for = {a.client_id: a for a in assessments}  # the latest per client (sorted moments)
             entries = []
             for pk in chunk:
@@ -96,7 +97,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
                                         homeless_since=(a.assessed_at - timedelta(days=a.length_of_time_homeless_days)).date(),
                                         county=rng.choice(["placer", "nevada"]), chronic=a.chronically_homeless,
                                         household_size=1, placed_on_list_at=a.assessed_at))
-            BnlEntry.objects.bulk_create(entries)
+            copy_create(BnlEntry, entries)
             history = []
             for entry in entries:
                 at = entry.placed_on_list_at
@@ -109,7 +110,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
                 if at < timezone.now():
                     entry.status = status
                     history.append(_history_row(history_model, entry, at, "~"))
-            history_model.objects.bulk_create(history)
+            copy_create(history_model, history)
             BnlEntry.objects.bulk_update([e for e in entries if e.status != "active"], ["status"])
             vacancy = Vacancy.objects.create(program=program, units=1, created_by=agent, status="filled")
             pull = Pull.objects.create(vacancy=vacancy, requested=5, pulled_count=5, pulled_by=agent)
@@ -120,7 +121,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
                     referrals.append(Referral(vacancy=vacancy, program=program, entry=entry, pull=pull, rank=n + 1,
                                               status=outcome, reason="not_eligible" if outcome == "provider_rejected" else "",
                                               decided_at=entry.placed_on_list_at))
-            Referral.objects.bulk_create(referrals)
+            copy_create(Referral, referrals)
     with connection.cursor() as cursor:
         # Referrals are made between 1 and 200 days after the placement (created_at is set on insert).
         cursor.execute("""UPDATE referrals_referral r SET created_at = LEAST(now(), e.placed_on_list_at + (1 + r.id % 200) * interval '1 day'),
