@@ -6,6 +6,7 @@ and its partial updates can never disagree.
 
 from dataclasses import dataclass, field
 
+from consent.scripts import script_for
 from intake import policy
 from intake.pdf import INDICATOR_WORDING
 from intake.questions import (
@@ -61,6 +62,12 @@ class QuestionView:
     @property
     def hint(self) -> str:
         return self.question.hint(self.language)
+
+    @property
+    def script(self) -> list[str]:
+        """The consent script to read before this question (consent.scripts), in the call's language."""
+        found = script_for(self.question.script) if self.question.script else None
+        return found.text(self.language) if found else []
 
     @property
     def widget(self) -> str:

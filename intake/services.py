@@ -319,7 +319,8 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     intake.client = client
     result.client = client
     if not result.person_left_alone:
-        _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at)
+        _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at,
+                         language=intake.call_language)
 
     if cleaned.get("county") == "outside_coc":
         intake.outcome = Intake.Outcome.OUTSIDE_COC
@@ -440,15 +441,21 @@ def _consent_method(collection_method: str) -> str:
     }.get(collection_method, ConsentRecord.Method.WRITTEN)
 
 
-def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime) -> None:
+def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "") -> None:
     consent_method = _consent_method(method)
     for code, kind in CONSENT_CODES.items():
         if code in cleaned:
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor, taken_at=taken_at)
+            scripted = {}
+            if code == "hmis_consent":  # the HMIS release's script and its DV-partner offer (consent.scripts)
+                scripted = {"script_read": cleaned.get("hmis_script_read") is True,
+                            "dv_offer_read": cleaned.get("dv_partner_offer_read") is True, "script_language": language}
+            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor,
+                           taken_at=taken_at, **scripted)
     if cleaned.get("vi_consent"):
         consent_record(
             client=client, kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"],
-            method=consent_method, actor=actor, taken_at=taken_at,
+            method=consent_method, actor=actor, taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
+            disability_notice_read=cleaned.get("disability_notice_read") is True, script_language=language,
         )
 
 
@@ -545,7 +552,8 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
         raise Invalid(errors)
     for code in INTAKE_COLUMNS:
         if code in changed and code not in ("dv_referral_agency", "shelter_choice", "dv_pii_sharing_acknowledged"):
-            setattr(intake, code, cleaned.get(code) or "")
+            value = cleaned.get(code)
+            setattr(intake, code, value if isinstance(value, bool) else (value or ""))
     if "collected_at" in changed:
         intake.collected_at = cleaned["collected_at"]
     history_save(intake, actor=actor, reason=f"amended: {reason}")

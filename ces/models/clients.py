@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Func
@@ -69,6 +70,13 @@ class Client(models.Model):
         default=YesNo.NOT_COLLECTED,
         help_text=_("Kept in step with the latest HMIS release-of-information consent record."),
     )
+    hmis_consent_scope = ArrayField(
+        models.BigIntegerField(),
+        verbose_name=_("HMIS consent scope (agency ids)"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every HMIS-participating agency. Otherwise only these agencies (and the CoC's staff)."),
+    )
     worker_alert = models.BooleanField(
         _("WORKER ALERT"), default=False, help_text=_("Shown prominently wherever the client appears (worker safety).")
     )
@@ -137,7 +145,15 @@ class Client(models.Model):
 
 
 class ConsentRecord(models.Model):
-    """One consent given or refused: who took it, when, how (verbal consent is valid)."""
+    """One consent given, refused or withdrawn, with its life (docs/consent.md).
+
+    Who took it, when, how (verbal consent on a recorded call is valid; written with a typed
+    name or a signature image), for which agencies (`scope`), from when until when
+    (`effective_on`, `expires_on`: HMIS consent expires after the CoC's period), and whether
+    it was later withdrawn (`revoked_at`). The latest record of a kind that is in force
+    decides the client's current answer (`Client.hmis_consent`, ...), which every door reads
+    (ces.access). The signature (typed name, image) is kept encrypted.
+    """
 
     class Kind(models.TextChoices):
         HMIS_ROI = "hmis_roi", _("HMIS release of information")
@@ -150,6 +166,10 @@ class ConsentRecord(models.Model):
         WRITTEN = "written", _("Written, signed form")
         ELECTRONIC = "electronic", _("Electronic")
 
+    class Scope(models.TextChoices):
+        HMIS_PARTICIPATING = "hmis_participating", _("Every HMIS-participating agency of the CoC")
+        AGENCIES = "agencies", _("Only the agencies listed")
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(_("consent to"), max_length=20, choices=Kind.choices)
     answer = models.CharField(_("answer"), max_length=20, choices=YesNo.choices)
@@ -158,15 +178,48 @@ class ConsentRecord(models.Model):
     agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
     taken_at = models.DateTimeField(_("taken at"))
     note = models.TextField(_("note"), blank=True)
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    scope = models.CharField(_("shared with"), max_length=20, choices=Scope.choices, default=Scope.HMIS_PARTICIPATING)
+    scope_agency_ids = ArrayField(models.BigIntegerField(), verbose_name=_("agencies in scope"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    expired_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    signature_ciphertext = models.TextField(_("signature (encrypted)"), blank=True, editable=False)
+    script_language = models.CharField(_("script read in"), max_length=5, blank=True)
+    script_read = models.BooleanField(_("consent script read to the client"), default=False)
+    dv_offer_read = models.BooleanField(_("DV partner referral offered"), null=True, blank=True)
+    disability_notice_read = models.BooleanField(
+        _("told that disclosing a disability is not required"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-taken_at", "-id"]
         indexes = [models.Index(fields=["client", "kind", "-taken_at"], name="consent_latest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(effective_on__isnull=True)
+                | models.Q(expires_on__gt=models.F("effective_on")),
+                name="consent_expires_after_effective",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_answer_display()}"
+
+    def in_force_on(self, day) -> bool:
+        """Given (yes), not withdrawn, started and not lapsed on `day`."""
+        return (
+            self.answer == YesNo.YES
+            and self.revoked_at is None
+            and (self.effective_on is None or self.effective_on <= day)
+            and (self.expires_on is None or day < self.expires_on)
+        )
 
 
 class ClientNote(models.Model):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "grievances",
     "audit",
     "reports",
+    "consent",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,12 @@ API_MAX_JSON_DEPTH = 20
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is read, never written back: no "revert" in the admin (ces.admin refuses its POST too).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- consent (docs/consent.md): CoC settings, from the environment ---
+# HMIS consent lapses this many years after it takes effect; the holding agency is reminded
+# this many days before.
+CES_HMIS_CONSENT_YEARS = env.int("CES_HMIS_CONSENT_YEARS", default=3)
+CES_CONSENT_REMINDER_DAYS = env.int("CES_CONSENT_REMINDER_DAYS", default=30)
 
 # --- the named system user that scheduled jobs act as ---
 CES_SYSTEM_USERNAME = "ces-system"
