@@ -13,7 +13,7 @@ from ces.access import client_get_for_user
 from ces.audit import access_log_record
 from ces.inputs import bind
 from ces.models import AccessLog
-from consent.inputs import ConsentInput, DisclosureInput, WithdrawInput
+from consent.inputs import ConsentInput, ConsentWithdrawInput, DisclosureInput
 from consent.outputs import ConsentOutput, DisclosureOutput
 from consent.selectors import consent_get_for_user, consents_of, disclosures_of
 from consent.services import consent_give, consent_withdraw, disclosure_record
@@ -39,10 +39,10 @@ class ClientConsents(APIView):
 
 
 class ConsentWithdraw(APIView):
-    @extend_schema(request=WithdrawInput, responses={201: ConsentOutput}, operation_id="client_consents_withdraw")
+    @extend_schema(request=ConsentWithdrawInput, responses={201: ConsentOutput}, operation_id="client_consents_withdraw")
     def post(self, request, pk: int, consent_pk: int):
         record = consent_get_for_user(user=request.user, client_pk=pk, pk=consent_pk)
-        withdrawal = consent_withdraw(record=record, actor=request.user, **bind(WithdrawInput, request.data))
+        withdrawal = consent_withdraw(record=record, actor=request.user, **bind(ConsentWithdrawInput, request.data))
         return Response(ConsentOutput(withdrawal, context=_context()).data, status=status.HTTP_201_CREATED)
 
 

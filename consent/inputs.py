@@ -5,6 +5,7 @@ import base64
 import binascii
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ces.choices import YesNo
@@ -27,6 +28,7 @@ class MethodChoice(Choice):
         return policy.API_METHODS[super().to_internal_value(data)]
 
 
+@extend_schema_field({"type": "string", "format": "byte", "description": "PNG or JPEG, base64"})
 class SignatureImage(serializers.Field):
     """An uploaded image (the screen) or base64 text (the API): the bytes."""
 
@@ -67,7 +69,7 @@ class ConsentInput(serializers.Serializer):
     note = Text(max_length=2000)
 
 
-class WithdrawInput(serializers.Serializer):
+class ConsentWithdrawInput(serializers.Serializer):
     method = MethodChoice(list(policy.API_METHODS))
     note = Text(max_length=2000)
 

@@ -3,8 +3,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ces.sealed import VspSealed
 
-class Disclosure(models.Model):
+
+class Disclosure(VspSealed):
     """A release of a person's information without their consent (Appendix C: court order,
     medical emergency; or a law that requires it): who released what, to whom, why."""
 
@@ -24,7 +26,12 @@ class Disclosure(models.Model):
     agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    SEALED_FIELDS = ("disclosed_to", "information", "reason", "reference")
+
     history = HistoricalRecords()
+
+    def sealing_agency_id(self) -> int | None:
+        return self.client.sealing_agency_id()
 
     class Meta:
         ordering = ["-disclosed_at", "-id"]

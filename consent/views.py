@@ -16,7 +16,7 @@ from ces.models import AccessLog, Agency, ConsentRecord
 from ces.services import consent_current
 from ces.web import screen_action
 from consent import policy
-from consent.inputs import ConsentInput, CopyInput, DisclosureInput, WithdrawInput
+from consent.inputs import ConsentInput, ConsentWithdrawInput, CopyInput, DisclosureInput
 from consent.models import Disclosure
 from consent.scripts import DISABILITY_NOTICE_PARAGRAPH, DV_OFFER_PARAGRAPH, HMIS_RELEASE, VI_CONSENT
 from consent.selectors import consent_get_for_user, consents_of, disclosures_of
@@ -74,7 +74,7 @@ def consent_page(request, pk: int):
 @screen_action(fallback="client-list")
 def consent_withdraw_view(request, pk: int, consent_pk: int):
     record = consent_get_for_user(user=request.user, client_pk=pk, pk=consent_pk)
-    consent_withdraw(record=record, actor=request.user, **bind(WithdrawInput, request.POST))
+    consent_withdraw(record=record, actor=request.user, **bind(ConsentWithdrawInput, request.POST))
     messages.success(request, _("Consent withdrawn. It stopped at once: other agencies no longer see this person."))
     return redirect("consent-page", pk=pk)
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from bnl.services import bnl_entry_place
-from ces import crypto
+from ces import crypto, vault
 from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.errors import Errors, Forbidden, Invalid
@@ -129,11 +129,21 @@ def _require_own_draft(intake: Intake, actor: User) -> None:
 # --- drafts -----------------------------------------------------------------
 
 
+def _draft_encrypt(agency, text: str) -> str:
+    """A VSP's call in progress is sealed under the VSP's own key (ces.vault), others under the CoC's."""
+    return vault.seal(agency.pk, text) if agency is not None and agency.is_vsp else crypto.encrypt(text)
+
+
 def intake_draft_answers(intake: Intake) -> dict:
-    """The draft's answers as typed. Whatever the draft holds, this returns a dict."""
+    """The draft's answers as typed. Whatever the draft holds, this returns a dict (empty for a
+    VSP's draft outside that VSP's own requests)."""
     if not intake.draft_ciphertext:
         return {}
-    answers = json.loads(crypto.decrypt(intake.draft_ciphertext))
+    try:
+        sealed = vault.sealed_by(intake.draft_ciphertext) is not None
+        answers = json.loads(vault.unseal(intake.draft_ciphertext) if sealed else crypto.decrypt(intake.draft_ciphertext))
+    except vault.VaultLocked:
+        return {}
     return answers if isinstance(answers, dict) else {}
 
 
@@ -144,7 +154,8 @@ def intake_start(*, actor: User, call_language: str = "en") -> Intake:
         raise Invalid({"call_language": [UNKNOWN_CALL_LANGUAGE]})
     now = timezone.localtime()
     intake = Intake(csr=actor, agency=actor.agency, call_language=call_language)
-    intake.draft_ciphertext = crypto.encrypt(json.dumps({"collected_at": now.strftime("%Y-%m-%dT%H:%M"), "collection_method": "phone"}))
+    intake.draft_ciphertext = _draft_encrypt(actor.agency, json.dumps({"collected_at": now.strftime("%Y-%m-%dT%H:%M"),
+                                                                       "collection_method": "phone"}))
     intake.draft_saved_at = timezone.now()
     return history_save(intake, actor=actor, reason="call started")
 
@@ -167,7 +178,8 @@ def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language
         _require_own_draft(current, actor)
         merged = intake_draft_answers(current)
         merged.update(storable)
-        updates = {"draft_ciphertext": crypto.encrypt(json.dumps(merged, default=str)), "draft_saved_at": timezone.now()}
+        updates = {"draft_ciphertext": _draft_encrypt(actor.agency, json.dumps(merged, default=str)),
+                   "draft_saved_at": timezone.now()}
         if call_language:
             updates["call_language"] = call_language
         Intake.objects.filter(pk=intake.pk).update(**updates)

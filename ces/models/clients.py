@@ -10,10 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from ces import crypto
 from ces.choices import DataQuality, Language, YesNo
+from ces.sealed import VspSealed, search_hashes, search_tokens
 from ces.ssn import ssn_hash_for_holder, ssn_masked, ssn_normalize
 
 
-class Client(models.Model):
+class Client(VspSealed):
     """A person known to coordinated entry, held by one agency.
 
     Personal data here is visible only through ces.access. The SSN is never
@@ -21,7 +22,17 @@ class Client(models.Model):
     lookup, in the CoC's space or in the holding VSP's own: ces.ssn) and
     `ssn_last4` (for display) are all that is kept. A full-quality SSN belongs
     to one person per space (`client_ssn_unique_full`).
+
+    A person a victim service provider holds has every personal field sealed under that VSP's
+    key (ces.sealed, ces.vault): the columns are blank for everyone but the VSP's own users, and
+    the VSP finds its people by keyed hashes (`vsp_search_hashes`, `ssn_hash`) under its key.
     """
+
+    SEALED_FIELDS = (
+        "first_name", "middle_name", "last_name", "dob", "ssn_ciphertext", "ssn_last4", "phone_primary", "phone_future",
+        "current_location", "alt_contact_name", "alt_contact_phone", "email", "mailing_address", "preferred_language_other",
+        "safety_plan",
+    )
 
     holding_agency = models.ForeignKey(
         "ces.Agency",
@@ -87,6 +98,11 @@ class Client(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
+    vsp_search_hashes = ArrayField(
+        models.CharField(max_length=64), verbose_name=_("search hashes under the VSP's key"), default=list, blank=True,
+        editable=False,
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -99,6 +115,7 @@ class Client(models.Model):
             GinIndex(OpClass(Lower("first_name"), name="gin_trgm_ops"), name="client_first_name_trgm"),
             GinIndex(OpClass(Lower("last_name"), name="gin_trgm_ops"), name="client_last_name_trgm"),
             models.Index(Func(F("last_name"), function="dmetaphone"), name="client_last_name_dmetaphone"),
+            GinIndex(fields=["vsp_search_hashes"], name="client_vsp_search_idx"),
         ]
         constraints = [
             # One person per full-quality SSN in each lookup space (the CoC's, or one VSP's): two
@@ -114,6 +131,15 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def sealing_agency_id(self) -> int | None:
+        return self.holding_agency_id if self.holding_agency_id and self.holding_agency.is_vsp else None
+
+    def sealed_extra(self, values: dict, agency_id: int) -> list[str]:
+        self.vsp_search_hashes = search_hashes(agency_id, search_tokens(
+            first=values["first_name"] or "", middle=values["middle_name"] or "", last=values["last_name"] or "",
+            dob=values["dob"] or "", phone=values["phone_primary"] or ""))
+        return ["vsp_search_hashes"]
 
     @property
     def label(self) -> str:
@@ -144,7 +170,7 @@ class Client(models.Model):
         return crypto.decrypt(self.ssn_ciphertext) if self.ssn_ciphertext else ""
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(VspSealed):
     """One consent given, refused or withdrawn, with its life (docs/consent.md).
 
     Who took it, when, how (verbal consent on a recorded call is valid; written with a typed
@@ -195,6 +221,8 @@ class ConsentRecord(models.Model):
         _("told that disclosing a disability is not required"), null=True, blank=True
     )
 
+    SEALED_FIELDS = ("note", "signature_ciphertext")
+
     history = HistoricalRecords()
 
     class Meta:
@@ -212,6 +240,9 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_answer_display()}"
 
+    def sealing_agency_id(self) -> int | None:
+        return self.client.sealing_agency_id()
+
     def in_force_on(self, day) -> bool:
         """Given (yes), not withdrawn, started and not lapsed on `day`."""
         return (
@@ -222,7 +253,7 @@ class ConsentRecord(models.Model):
         )
 
 
-class ClientNote(models.Model):
+class ClientNote(VspSealed):
     """A note on the client's CE enrollment (reassignment steps, safety transfers, ...)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
@@ -231,7 +262,12 @@ class ClientNote(models.Model):
     topic = models.CharField(_("topic"), max_length=50)
     text = models.TextField(_("note"))
 
+    SEALED_FIELDS = ("text",)
+
     history = HistoricalRecords()
+
+    def sealing_agency_id(self) -> int | None:
+        return self.client.sealing_agency_id()
 
     class Meta:
         ordering = ["-created_at", "-id"]

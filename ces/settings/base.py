@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ces.middleware.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +168,16 @@ STORAGES = {
 # One or more Fernet keys, comma-separated; the first encrypts, all decrypt
 # (key rotation). The keyed lookup hash is derived from the first key.
 FIELD_ENCRYPTION_KEYS: list[str] = []
+
+# --- the VSPs' own keys (ces.vault, docs/security.md "The VSP's key") ---
+# Each victim service provider's key-encryption key, by agency initials, from key files the
+# VSP provides (`VSP_KEY_DIR/<INITIALS>.key`, one Fernet key a line, the first wraps). Never in
+# the database, never the CoC's FIELD_ENCRYPTION_KEY. Data keys are rotated every
+# VSP_KEY_ROTATION_DAYS by the sweep (0: only by `manage.py vsp_rotate_keys`).
+VSP_KEY_DIR = env.str("VSP_KEY_DIR", default="")
+VSP_KEY_ENCRYPTION_KEYS: dict[str, list[str]] = {}
+VSP_DEV_KEY_ENCRYPTION_KEY = ""  # development and tests only: one public key for every VSP
+VSP_KEY_ROTATION_DAYS = env.int("VSP_KEY_ROTATION_DAYS", default=365)
 
 # --- Redis and Celery ---
 # REDIS_URL is the broker; CES_BROKER=filesystem selects Celery's filesystem

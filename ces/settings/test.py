@@ -9,6 +9,8 @@ SECRET_KEY = "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ces")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A public key-encryption key for every VSP without a key file (ces.vault): not secret.
+VSP_DEV_KEY_ENCRYPTION_KEY = "dGVzdC12c3Ata2VrLWZvci1jZXMtdGVzdHMtMDAwMDA="
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktZm9yLWNlcy10ZXN0LXN1aXRlLTAwMDA="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
