@@ -21,7 +21,7 @@ from ces import crypto, roles
 from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.choices import YesNo
-from ces.documents import document_render
+from ces.documents import document_render, pdf_render
 from ces.errors import Forbidden, Invalid, NotFound
 from ces.models import Agency, Client, ClientDocument, ConsentRecord, User
 from ces.notifications import notification_send
@@ -194,15 +194,11 @@ def copy_language(client: Client) -> str:
     return client.preferred_language if client.preferred_language in ("en", "es") else "en"
 
 
-@transaction.atomic
-def consent_copy(*, record: ConsentRecord, actor: User) -> ClientDocument:
-    """A printable copy of the consent for the client, in their language (a new version each time)."""
+def _copy_context(record: ConsentRecord, language: str) -> dict:
     client = record.client
-    _require_sees(actor, client)
-    language = copy_language(client)
     script = script_for(record.kind)
     signature = signature_open(record)
-    context = {
+    return {
         "record": record, "client": client, "script": script.text(language) if script else [],
         "script_title": script.heading(language) if script else record.get_kind_display(),
         "typed_name": signature["typed_name"],
@@ -210,10 +206,26 @@ def consent_copy(*, record: ConsentRecord, actor: User) -> ClientDocument:
         "scope_agencies": Agency.objects.filter(pk__in=record.scope_agency_ids).order_by("name"),
         "language": language,
     }
+
+
+def consent_copy_unkept(*, record: ConsentRecord, actor: User) -> bytes:
+    """The copy of a consent a VSP holds: rendered for its own user and never stored, so no file
+    outside the VSP's seal holds the person's name (docs/security.md, "The VSP's key")."""
+    _require_sees(actor, record.client)
+    language = copy_language(record.client)
+    return pdf_render("consent/copy_pdf.html", _copy_context(record, language), language=language)
+
+
+@transaction.atomic
+def consent_copy(*, record: ConsentRecord, actor: User) -> ClientDocument:
+    """A printable copy of the consent for the client, in their language (a new version each time)."""
+    client = record.client
+    _require_sees(actor, client)
+    language = copy_language(client)
     return document_render(
-        template_name="consent/copy_pdf.html", context=context, source=record, kind=ClientDocument.Kind.CONSENT,
-        title=f"{record.get_kind_display()} — {client.label}", actor=actor, client=client, language=language,
-        filename=f"consent-{client.pk}-{record.pk}",
+        template_name="consent/copy_pdf.html", context=_copy_context(record, language), source=record,
+        kind=ClientDocument.Kind.CONSENT, title=f"{record.get_kind_display()} — {client.label}", actor=actor,
+        client=client, language=language, filename=f"consent-{client.pk}-{record.pk}",
     )
 
 

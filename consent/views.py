@@ -4,6 +4,7 @@ scripts to read, and the log of disclosures without consent. Each action: declar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from consent.inputs import ConsentInput, ConsentWithdrawInput, CopyInput, Disclo
 from consent.models import Disclosure
 from consent.scripts import DISABILITY_NOTICE_PARAGRAPH, DV_OFFER_PARAGRAPH, HMIS_RELEASE, VI_CONSENT
 from consent.selectors import consent_get_for_user, consents_of, disclosures_of
-from consent.services import consent_copy, consent_give, consent_withdraw, disclosure_record
+from consent.services import consent_copy, consent_copy_unkept, consent_give, consent_withdraw, disclosure_record
 
 
 def _page_context(request, client) -> dict:
@@ -85,6 +86,13 @@ def consent_withdraw_view(request, pk: int, consent_pk: int):
 def consent_copy_view(request, pk: int, consent_pk: int):
     record = consent_get_for_user(user=request.user, client_pk=pk, pk=consent_pk)
     bind(CopyInput, request.POST)
+    if record.client.sealing_agency_id() is not None:  # a VSP's person: served, never stored
+        content = consent_copy_unkept(record=record, actor=request.user)
+        access_log_record(user=request.user, action=AccessLog.Action.DOWNLOAD_PDF, request=request, client=record.client,
+                          obj=record, detail="consent copy (not kept)")
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="consent-{record.client.label}.pdf"'
+        return response
     document = consent_copy(record=record, actor=request.user)
     return redirect("client-document", pk=pk, document_pk=document.pk)
 

@@ -189,3 +189,14 @@ def test_the_sweep_rotates_each_vsps_key_yearly(vsp):
     with vault.vault_opened(agency.pk):
         assert Client.objects.get(pk=person.pk).first_name == "Xiomara"
     assert VspDataKey.objects.filter(agency=agency, retired_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_vsp_clients_consent_copy_is_served_and_never_stored(vsp):
+    agency, advocate = vsp
+    person = vsp_intake(advocate)
+    record = person.consents.filter(kind="vi").first()
+    response = page_for(advocate).post(reverse("consent-copy", args=[person.pk, record.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert not person.documents.filter(kind="consent").exists()
