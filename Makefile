@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench check-deploy clean messages
+.PHONY: run test install bench check-deploy clean messages mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +20,23 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m ces.devenv run
+	$(BIN)/python -m devtools.devenv run
 
 test: $(STAMP)
-	$(BIN)/python -m ces.devenv test $(ARGS)
+	$(BIN)/python -m devtools.devenv test $(ARGS)
 
 # Benchmarks on a separate ces_bench database; writes docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python -m ces.devenv bench $(ARGS)
+	$(BIN)/python -m devtools.devenv bench $(ARGS)
 
-# Recompile the Spanish catalogue after editing ces/locale/es/LC_MESSAGES/django.po.
-messages: $(STAMP)
-	cd ces && ../$(BIN)/django-admin compilemessages --settings=ces.settings.test --pythonpath=..
+# Mutation testing of the policy modules (cosmic-ray; minutes per module, not in CI): a score per
+# module and the survivors; figures in docs/test-strength.md. One module: make mutate ARGS=intake/scoring.py
+mutate: $(STAMP)
+	nice -n 15 $(BIN)/python devtools/mutate.py $(ARGS)
+
+# Recompile every app's Spanish catalogue after editing <app>/locale/es/LC_MESSAGES/django.po.
+messages:
+	for po in */locale/es/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 clean:
 	rm -rf var/staticfiles var/celery var/celerybeat-schedule*

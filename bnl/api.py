@@ -14,11 +14,17 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bnl.inputs import BnlApiFilter, CaseManagementInput, PlaceOnCocInput, StatusInput
+from bnl.inputs import BnlApiFilter, CaseManagementInput, PlacementFailedInput, PlaceOnCocInput, StatusInput
 from bnl.outputs import BnlEntryDetailOutput, BnlPageOutput
 from bnl.policy import BNL_MAX_PAGE_SIZE, BNL_PAGE_SIZE
 from bnl.selectors import bnl_entries_for, bnl_entries_ranked, bnl_entry_get_for_user, housing_programs, may_see_bnl
-from bnl.services import bnl_case_management_set, bnl_entry_status_set, bnl_place_deidentified_on_coc_list, bnl_read_record
+from bnl.services import (
+    bnl_case_management_set,
+    bnl_entry_status_set,
+    bnl_place_deidentified_on_coc_list,
+    bnl_read_record,
+    bnl_rrh_placement_failed,
+)
 from ces.inputs import bind
 from ces.models import AccessLog
 
@@ -105,10 +111,24 @@ class PlaceOnCocList(APIView):
         return response
 
 
+class RrhPlacementFailed(APIView):
+    """RRH program staff record that the housing placement failed: the person is active again."""
+
+    permission_classes = [CanSeeBnl]
+
+    @extend_schema(request=PlacementFailedInput, responses={200: BnlEntryDetailOutput}, operation_id="bnl_rrh_placement_failed")
+    def post(self, request, pk: int):
+        entry = bnl_entry_get_for_user(user=request.user, pk=pk)
+        entry = bnl_rrh_placement_failed(entry=entry, actor=request.user, **bind(PlacementFailedInput, request.data))
+        entry = bnl_entry_get_for_user(user=request.user, pk=entry.pk)
+        return _entry_answer(request, entry, action=AccessLog.Action.API_READ)
+
+
 urlpatterns = [
     path("bnl/", BnlList.as_view(), name="api-bnl-list"),
     path("bnl/<id:pk>/", BnlDetail.as_view(), name="api-bnl-detail"),
     path("bnl/<id:pk>/case-management-points/", CaseManagementPoints.as_view(), name="api-bnl-cm-points"),
     path("bnl/<id:pk>/status/", EntryStatus.as_view(), name="api-bnl-status"),
     path("bnl/<id:pk>/place-on-coc-list/", PlaceOnCocList.as_view(), name="api-bnl-place-on-coc"),
+    path("bnl/<id:pk>/rrh-placement-failed/", RrhPlacementFailed.as_view(), name="api-bnl-rrh-placement-failed"),
 ]

@@ -94,3 +94,9 @@ class PlaceOnCocInput(serializers.Serializer):
     """A VSP places its own entry on the CoC list, de-identified, under its internal number."""
 
     vsp_client_number = Text(max_length=30, required=True)
+
+
+class PlacementFailedInput(serializers.Serializer):
+    """An RRH program records that a housing placement failed: what happened, in a few words."""
+
+    note = Text(max_length=500)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,9 +41,16 @@ class BnlEntry(models.Model):
     status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
     score = models.PositiveSmallIntegerField(_("vulnerability score"), validators=[MaxValueValidator(30)])
     subtotal = models.PositiveSmallIntegerField(_("VAT subtotal"), default=0, validators=[MaxValueValidator(27)])
-    length_of_time_homeless_days = models.PositiveIntegerField(_("days homeless"), default=0)
+    # "keep the date homelessness began (the assessment date less the answered length) and
+    # order by it": the time homeless keeps growing while the person waits (bnl.policy.BNL_ORDER).
+    homeless_since = models.DateField(_("homeless since"))
+    # The day a person who meets every other part of the chronic definition reaches 12 months
+    # homeless while waiting; a timer (bnl.timers) sets the flag then. Empty when not applicable.
+    chronic_due_on = models.DateField(_("chronic by duration on"), null=True, blank=True)
     county = models.CharField(_("county"), max_length=12)
-    chronic = models.BooleanField(_("chronically homeless"), default=False)
+    # Self-reported: the health answers are the caller's own words, so the list shows "likely
+    # chronic (self-reported)"; a chronic-dedicated program enrols only with documentation.
+    chronic = models.BooleanField(_("likely chronic (self-reported)"), default=False)
     veteran = models.BooleanField(_("veteran"), default=False)
     youth = models.BooleanField(_("youth 18–24"), default=False)
     family = models.BooleanField(_("family with children"), default=False)
@@ -57,7 +65,7 @@ class BnlEntry(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-score", "-length_of_time_homeless_days", "placed_on_list_at", "id"]
+        ordering = ["-score", "homeless_since", "placed_on_list_at", "id"]
         constraints = [
             # "A person has at most one active entry" (active, on referral or inactive).
             models.UniqueConstraint(
@@ -73,18 +81,21 @@ class BnlEntry(models.Model):
         indexes = [
             # The list order over the active CoC list: pulls and the first page read it.
             models.Index(
-                models.F("score").desc(), models.F("length_of_time_homeless_days").desc(), "placed_on_list_at", "id",
-                name="bnl_coc_active_order_idx", condition=models.Q(status="active", list_owner__isnull=True),
+                models.F("score").desc(), "homeless_since", "placed_on_list_at", "id",
+                name="bnl_coc_active_order_v2_idx", condition=models.Q(status="active", list_owner__isnull=True),
             ),
             # The same order over every open CoC entry: the list's default view and its CSV.
             models.Index(
-                models.F("score").desc(), models.F("length_of_time_homeless_days").desc(), "placed_on_list_at", "id",
-                name="bnl_coc_open_order_idx",
+                models.F("score").desc(), "homeless_since", "placed_on_list_at", "id",
+                name="bnl_coc_open_order_v2_idx",
                 condition=models.Q(status__in=["active", "on_referral", "inactive"], list_owner__isnull=True),
             ),
             models.Index(fields=["list_owner", "status"], name="bnl_list_status_idx"),
         ]
-        permissions = [("manage_bnl", "Can correct BNL statuses and exits (CoC staff)")]
+        permissions = [
+            ("manage_bnl", "Can correct BNL statuses and exits (CoC staff)"),
+            ("record_placement_failed", "Can record that an RRH placement failed (RRH program staff)"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} score {self.score} ({self.status})"
@@ -95,6 +106,20 @@ class BnlEntry(models.Model):
         if self.client_id is None:
             return f"{self.vsp.initials}-{self.vsp_client_number}"
         return self.client.label
+
+    @property
+    def length_of_time_homeless_days(self) -> int:
+        """Days homeless up to today (not frozen at the assessment)."""
+        return max(0, (timezone.localdate() - self.homeless_since).days)
+
+    @property
+    def twin(self) -> "BnlEntry | None":
+        """DV parallel process: the other half of one person (the VSP entry or its CoC copy)."""
+        if self.source_entry_id is not None:
+            return BnlEntry.objects.filter(pk=self.source_entry_id).first()
+        if self.pk is None:
+            return None
+        return BnlEntry.objects.filter(source_entry_id=self.pk).first()
 
     @property
     def is_deidentified(self) -> bool:

@@ -18,7 +18,7 @@ from bnl.selectors import bnl_score_breakdown_for
 
 
 class BnlFlagsOutput(serializers.Serializer):
-    chronic = serializers.BooleanField()
+    chronic = serializers.BooleanField(help_text="Likely chronic (self-reported): documentation is checked at enrolment.")
     veteran = serializers.BooleanField()
     youth = serializers.BooleanField()
     family = serializers.BooleanField()
@@ -61,7 +61,8 @@ class BnlEntryOutput(serializers.Serializer):
     county = serializers.CharField()
     flags = serializers.SerializerMethodField()
     placed_on_list_at = serializers.DateTimeField()
-    length_of_time_homeless_days = serializers.IntegerField()
+    homeless_since = serializers.DateField(help_text="The date homelessness began (assessment date less the answered length).")
+    length_of_time_homeless_days = serializers.IntegerField(help_text="Days homeless up to today.")
     eligible_program_ids = serializers.SerializerMethodField()
     # Present for some readers only (not read-only, so the schema does not call them required).
     worker_alert = serializers.CharField(required=False)

@@ -4,18 +4,27 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 # "Order: Vulnerability Score descending, then length of time homeless descending
-# (longer first), then the date the person was first placed on the list (earlier
-# first), then entry id."
+# (longer first) — counted up to today, not frozen at the assessment: keep the date
+# homelessness began ... and order by it, earliest first — then the date the person was
+# first placed on the list (earlier first), then entry id."
 BNL_ORDER = (
     F("score").desc(),
-    F("length_of_time_homeless_days").desc(),
+    F("homeless_since").asc(),
     F("placed_on_list_at").asc(),
     F("id").asc(),
 )
-BNL_ORDER_SQL = "score DESC, length_of_time_homeless_days DESC, placed_on_list_at ASC, id ASC"
+BNL_ORDER_SQL = "score DESC, homeless_since ASC, placed_on_list_at ASC, id ASC"
 
-# "at most five eligible active entries per vacancy"
-MAX_OPEN_REFERRALS_PER_VACANCY = 5
+# "a maximum of five (5) eligible individuals" for each open bed/unit: a vacancy of
+# 3 units may hold up to 15 open referrals.
+MAX_OPEN_REFERRALS_PER_UNIT = 5
+# Kept for readers of the old name: the limit of a one-unit vacancy.
+MAX_OPEN_REFERRALS_PER_VACANCY = MAX_OPEN_REFERRALS_PER_UNIT
+
+
+def max_open_referrals(open_units: int) -> int:
+    """How many open referrals a vacancy with `open_units` open beds/units may hold."""
+    return MAX_OPEN_REFERRALS_PER_UNIT * max(0, open_units)
 
 # Case Management Entry: three items, one point each, each with a written justification.
 CASE_MANAGEMENT_ITEMS = (1, 2, 3)

@@ -23,7 +23,7 @@ from intake.pdf import VAT_ROWS
 
 # What everyone who sees the list may see change in an entry's history.
 LIST_FIELDS = frozenset({
-    "status", "score", "subtotal", "length_of_time_homeless_days", "county", "placed_on_list_at", "household_size",
+    "status", "score", "subtotal", "homeless_since", "chronic_due_on", "county", "placed_on_list_at", "household_size",
     *FLAG_FILTERS, "dv_survivor", "disability", "sex_offender",
 })
 
@@ -163,11 +163,10 @@ def bnl_rank_of(entry: BnlEntry) -> tuple[int, int]:
     same_list = BnlEntry.objects.filter(status=BnlEntry.Status.ACTIVE, list_owner_id=entry.list_owner_id)
     before = (
         Q(score__gt=entry.score)
-        | Q(score=entry.score, length_of_time_homeless_days__gt=entry.length_of_time_homeless_days)
-        | Q(score=entry.score, length_of_time_homeless_days=entry.length_of_time_homeless_days,
-            placed_on_list_at__lt=entry.placed_on_list_at)
-        | Q(score=entry.score, length_of_time_homeless_days=entry.length_of_time_homeless_days,
-            placed_on_list_at=entry.placed_on_list_at, pk__lt=entry.pk)
+        | Q(score=entry.score, homeless_since__lt=entry.homeless_since)
+        | Q(score=entry.score, homeless_since=entry.homeless_since, placed_on_list_at__lt=entry.placed_on_list_at)
+        | Q(score=entry.score, homeless_since=entry.homeless_since, placed_on_list_at=entry.placed_on_list_at,
+            pk__lt=entry.pk)
     )
     return same_list.filter(before).exclude(pk=entry.pk).count() + 1, same_list.count()
 

@@ -6,6 +6,7 @@ Forbidden 403). Messages are lazy translations (bnl/locale).
 """
 
 import re
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,7 +18,9 @@ from bnl.models import BnlEntry, CaseManagementPoint, PositionSnapshot
 from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_list_owner
 from ces.audit import access_log_record, history_save
 from ces.errors import NON_FIELD, Forbidden, Invalid
-from ces.models import AccessLog, Client, User
+from ces.models import AccessLog, Client, Program, User
+from intake.pdf import assessment_pdf_schedule
+from intake.policy import CHRONIC_LOCATIONS, CHRONIC_MIN_DAYS
 
 JUSTIFICATION_REQUIRED = _("Write why this point is added: case-management points need a justification.")
 ITEM_UNKNOWN = _("The case-management item is 1, 2 or 3.")
@@ -35,16 +38,43 @@ NOT_YOUR_VSP_LIST = _("Only the advocates of the VSP that keeps this list can pl
 VSP_NUMBER_REQUIRED = _("Give the VSP's internal client number (letters A-Z, digits and dashes, no names).")
 ALREADY_ON_COC_LIST = _("This person already has an entry on the CoC list.")
 PLACEMENT_NOT_HOUSED = _("Only a housed person's placement can fail.")
+PLACEMENT_NOT_YOURS = _("Only staff of the rapid re-housing program that housed this person can record that the placement failed.")
+
+CHRONIC_SWEEP = "bnl.chronic_sweep"
+# What the two halves of one person (a VSP entry and its de-identified CoC copy) always share.
+TWIN_SHARED = ("status", "chronic", "chronic_due_on")
+# What the copy takes from its VSP entry whenever the entry changes (no personal data).
+COPIED_TO_COC = ("score", "subtotal", "homeless_since", "chronic_due_on", "county", "chronic", "veteran", "youth", "family",
+                 "dv", "dv_survivor", "disability", "sex_offender", "household_size")
 
 # The VSP's internal client number: what the CoC may store instead of a name.
 VSP_CLIENT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
+
+
+def homeless_since_of(assessment) -> date:
+    """The date homelessness began: the assessment date less the answered length of time homeless."""
+    return timezone.localdate(assessment.assessed_at) - timedelta(days=assessment.length_of_time_homeless_days)
+
+
+def chronic_due_on_of(assessment) -> date | None:
+    """When a person who meets the rest of the chronic definition at assessment (a disabling
+    condition, self-reported, and sleeping where the definition counts) reaches 12 months homeless
+    while waiting: counted from the answered start date, or, without one, from the assessment
+    (the list holds people who are still homeless). None when already chronic or not applicable."""
+    if assessment.chronically_homeless or not assessment.has_disability:
+        return None
+    if assessment.sleep_location_30d not in CHRONIC_LOCATIONS:
+        return None
+    start = assessment.homeless_start_date or timezone.localdate(assessment.assessed_at)
+    return start + timedelta(days=CHRONIC_MIN_DAYS)
 
 
 def _entry_values_from(assessment) -> dict:
     return {
         "assessment": assessment,
         "subtotal": assessment.subtotal,
-        "length_of_time_homeless_days": assessment.length_of_time_homeless_days,
+        "homeless_since": homeless_since_of(assessment),
+        "chronic_due_on": chronic_due_on_of(assessment),
         "county": assessment.intake.county,
         "chronic": assessment.chronically_homeless,
         "veteran": assessment.is_veteran,
@@ -96,6 +126,55 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     return entry
 
 
+@transaction.atomic
+def bnl_chronic_reevaluate(*, entry: BnlEntry, actor: User, today: date | None = None) -> bool:
+    """12 months homeless reached while waiting: the "likely chronic (self-reported)" flag is set
+    (history keeps when and why); the CoC copy follows. False when nothing changed."""
+    today = today or timezone.localdate()
+    entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.chronic or entry.chronic_due_on is None or entry.chronic_due_on > today:
+        return False
+    if entry.status not in BnlEntry.OPEN_STATUSES:
+        return False
+    entry.chronic = True
+    reason = f"{CHRONIC_SWEEP}: 12 months homeless reached on {entry.chronic_due_on:%Y-%m-%d} while waiting"
+    history_save(entry, actor=actor, reason=reason)
+    bnl_twin_follow(entry, actor=actor, reason=reason)
+    return True
+
+
+def bnl_chronic_sweep(*, actor: User, today: date | None = None, limit: int | None = None) -> int:
+    """Every open entry that reached 12 months homeless while waiting gets its flag (the timer is
+    the row's `chronic_due_on`, swept nightly by beat and before each pull). Returns how many."""
+    today = today or timezone.localdate()
+    due = (BnlEntry.objects.filter(chronic=False, chronic_due_on__lte=today, status__in=BnlEntry.OPEN_STATUSES,
+                                   source_entry__isnull=True).order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for pk in (due[:limit] if limit else due):
+        changed += bnl_chronic_reevaluate(entry=BnlEntry(pk=pk), actor=actor, today=today)
+    return changed
+
+
+def bnl_twin_follow(entry: BnlEntry, *, actor: User, reason: str) -> BnlEntry | None:
+    """DV parallel process: the VSP entry and its de-identified CoC copy are one person, so the
+    other half takes this one's status and chronic flag (housed, inactive, on referral in one is so
+    in the other). The copy never receives the VSP entry's written reasons (they may name the person)."""
+    twin_id = entry.source_entry_id or BnlEntry.objects.filter(source_entry_id=entry.pk).values_list("pk", flat=True).first()
+    if twin_id is None:
+        return None
+    twin = BnlEntry.objects.select_for_update().get(pk=twin_id)
+    changed = [name for name in TWIN_SHARED if getattr(twin, name) != getattr(entry, name)]
+    if not changed:
+        return twin
+    for name in changed:
+        setattr(twin, name, getattr(entry, name))
+    twin.status_reason = "" if twin.is_deidentified else entry.status_reason
+    side = "VSP entry" if twin.is_deidentified else "CoC copy"
+    history_save(twin, actor=actor, reason=f"one person with its {side} #{entry.pk}: {reason}"[:255])
+    position_record(twin)
+    return twin
+
+
 def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerender: bool = True) -> None:
     assessment = entry.assessment
     if assessment is None:
@@ -106,8 +185,6 @@ def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerende
         assessment.total = assessment.subtotal + points
         history_save(assessment, actor=actor, reason=reason)
         if rerender:
-            from intake.services import assessment_pdf_schedule  # noqa: PLC0415  (intake.services imports this module)
-
             assessment_pdf_schedule(assessment=assessment)
 
 
@@ -116,8 +193,7 @@ def _sync_deidentified_copy(entry: BnlEntry, *, actor: User, reason: str) -> Non
     copy = BnlEntry.objects.filter(source_entry=entry).first()
     if copy is None:
         return
-    for name in ("score", "subtotal", "length_of_time_homeless_days", "county", "chronic", "veteran", "youth", "family",
-                 "dv", "dv_survivor", "disability", "sex_offender", "household_size"):
+    for name in COPIED_TO_COC + ("status",):
         setattr(copy, name, getattr(entry, name))
     history_save(copy, actor=actor, reason=f"source entry changed: {reason}")
 
@@ -188,6 +264,7 @@ def bnl_entry_status_set(*, entry: BnlEntry, status: str, actor: User, exit_reas
     entry.status_reason = status_reason
     history_save(entry, actor=actor, reason=f"status set to {status}" + (f": {status_reason}" if status_reason else ""))
     position_record(entry)
+    bnl_twin_follow(entry, actor=actor, reason=f"status set to {status}")
     return entry
 
 
@@ -205,29 +282,63 @@ def bnl_place_deidentified_on_coc_list(*, source: BnlEntry, vsp_client_number: s
         raise Invalid({"vsp_client_number": [VSP_NUMBER_REQUIRED]})
     if BnlEntry.objects.filter(source_entry=source).exists():
         raise Invalid({NON_FIELD: [ALREADY_ON_COC_LIST]})
+    # One person: the copy has the VSP entry's status (on referral included) and its seniority.
     copy = BnlEntry(
         list_owner=None, client=None, assessment=None, vsp=source.list_owner, vsp_client_number=number,
-        source_entry=source, status=source.status if source.status != BnlEntry.Status.ON_REFERRAL else BnlEntry.Status.ACTIVE,
-        placed_on_list_at=timezone.now(),
-        **{name: getattr(source, name) for name in (
-            "score", "subtotal", "length_of_time_homeless_days", "county", "chronic", "veteran", "youth", "family", "dv",
-            "dv_survivor", "disability", "sex_offender", "household_size")},
+        source_entry=source, status=source.status, placed_on_list_at=source.placed_on_list_at,
+        **{name: getattr(source, name) for name in COPIED_TO_COC},
     )
     history_save(copy, actor=actor, reason="placed on the CoC list by the VSP (de-identified)")
     position_record(copy)
     return copy
 
 
+def rrh_housing_program(entry: BnlEntry) -> Program | None:
+    """The rapid re-housing program whose enrolment housed this person (entry or its twin), if any."""
+    from referrals.models import Referral  # noqa: PLC0415  (referrals.services imports this module)
+
+    ids = [entry.pk] + ([entry.source_entry_id] if entry.source_entry_id else [])
+    ids += list(BnlEntry.objects.filter(source_entry_id=entry.pk).values_list("pk", flat=True))
+    referral = (Referral.objects.filter(entry_id__in=ids, status=Referral.Status.ENROLLED)
+                .select_related("program__agency").order_by("-decided_at", "-pk").first())
+    if referral is None or referral.program.type != Program.Type.RRH:
+        return None
+    return referral.program
+
+
+def may_record_placement_failed(user: User, entry: BnlEntry) -> bool:
+    """RRH program staff of the program that housed the person (bnl.record_placement_failed)."""
+    if not user.is_authenticated or not user.has_perm("bnl.record_placement_failed"):
+        return False
+    if entry.status != BnlEntry.Status.HOUSED:
+        return False
+    program = rrh_housing_program(entry)
+    if program is None:
+        return False
+    from referrals.selectors import programs_run_by  # noqa: PLC0415  (referrals imports bnl)
+
+    return programs_run_by(user).filter(pk=program.pk).exists()
+
+
 @transaction.atomic
 def bnl_rrh_placement_failed(*, entry: BnlEntry, actor: User, note: str = "") -> BnlEntry:
-    """An RRH case manager records that the placement failed: back to active, same score."""
+    """"RRH case managers will determine if the individual's housing placement has been successful":
+    the RRH program's staff record that it failed; the person returns to the active list with their
+    previous score and place (their CoC copy or VSP entry follows)."""
+    if not actor.has_perm("bnl.record_placement_failed"):
+        raise Forbidden(PLACEMENT_NOT_YOURS)
     entry = BnlEntry.objects.select_for_update().get(pk=entry.pk)
+    note = (note or "").strip()
     if entry.status != BnlEntry.Status.HOUSED:
         raise Invalid({"status": [PLACEMENT_NOT_HOUSED]})
+    if not may_record_placement_failed(actor, entry):
+        raise Forbidden(PLACEMENT_NOT_YOURS)
     entry.status = BnlEntry.Status.ACTIVE
     entry.status_reason = ""
-    history_save(entry, actor=actor, reason="RRH placement failed" + (f": {note}" if note else ""))
+    reason = "RRH placement failed" + (f": {note}" if note else "")
+    history_save(entry, actor=actor, reason=reason[:255])
     position_record(entry)
+    bnl_twin_follow(entry, actor=actor, reason="RRH placement failed")
     return entry
 
 

@@ -3,6 +3,8 @@ from django.db import connection
 from django.utils import timezone
 
 from bnl.policy import BNL_ORDER_SQL
+from bnl.services import CHRONIC_SWEEP, bnl_chronic_sweep
+from ces.system_user import system_user_get
 
 # One statement: the rank of every active CoC entry, recorded where it moved since its last snapshot.
 SNAPSHOT_SQL = f"""
@@ -30,3 +32,9 @@ def positions_snapshot() -> int:
     with connection.cursor() as cursor:
         cursor.execute(SNAPSHOT_SQL, [timezone.now()])
         return cursor.rowcount
+
+
+@shared_task(name=CHRONIC_SWEEP, acks_late=True, ignore_result=True)
+def chronic_sweep() -> int:
+    """Nightly: people who reached 12 months homeless while waiting get the chronic flag."""
+    return bnl_chronic_sweep(actor=system_user_get())

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<id:pk>/case-management/", views.bnl_case_management, name="bnl-case-management"),
     path("<id:pk>/status/", views.bnl_status, name="bnl-status"),
     path("<id:pk>/place-on-coc-list/", views.bnl_place_on_coc, name="bnl-place-on-coc"),
+    path("<id:pk>/rrh-placement-failed/", views.bnl_placement_failed, name="bnl-rrh-placement-failed"),
 ]

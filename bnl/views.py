@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bnl.eligibility import eligibility_explain
-from bnl.inputs import LIST_COUNTIES, BnlFilter, CaseManagementInput, PlaceOnCocInput, StatusInput
+from bnl.inputs import LIST_COUNTIES, BnlFilter, CaseManagementInput, PlacementFailedInput, PlaceOnCocInput, StatusInput
 from bnl.models import BnlEntry
 from bnl.policy import BNL_PAGE_SIZE, EXIT_REASONS, FLAG_FILTERS
 from bnl.selectors import (
@@ -38,6 +38,8 @@ from bnl.services import (
     bnl_export_record,
     bnl_place_deidentified_on_coc_list,
     bnl_read_record,
+    bnl_rrh_placement_failed,
+    may_record_placement_failed,
 )
 from ces.choices import County
 from ces.csv_export import csv_response
@@ -123,6 +125,7 @@ def bnl_detail(request, pk: int):
         "can_manage_case": may_manage_case(user, entry),
         "can_manage_bnl": may_manage_bnl(user) and entry.status in BnlEntry.MANUAL_STATUSES,
         "can_place_on_coc": may_place_on_coc_list(user, entry),
+        "can_record_placement_failed": may_record_placement_failed(user, entry),
         "eligibility": [
             {"program": p, "results": results, "eligible": all(r.passed for r in results)}
             for p in housing_programs() for results in [eligibility_explain(p, entry)]
@@ -130,7 +133,7 @@ def bnl_detail(request, pk: int):
         "cm_total": entry.score - entry.subtotal,
         "history": bnl_entry_history_for(user=user, entry=entry),
         "positions": entry.positions.order_by("-at")[:60],
-        "referrals": entry.referrals.select_related("program", "vacancy").order_by("-created_at"),
+        "referrals": entry.referrals.select_related("program__agency", "vacancy").order_by("-created_at"),
         "statuses": [(code, BnlEntry.Status(code).label) for code in BnlEntry.MANUAL_STATUSES],
         "exit_reasons": EXIT_REASONS,
     })
@@ -163,4 +166,14 @@ def bnl_place_on_coc(request, pk: int):
     entry = bnl_entry_get_for_user(user=request.user, pk=pk)
     copy = bnl_place_deidentified_on_coc_list(source=entry, actor=request.user, **bind(PlaceOnCocInput, request.POST))
     messages.success(request, _("Placed on the CoC list as %(label)s, without personal data.") % {"label": copy.label})
+    return redirect("bnl-detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+@screen_action(fallback="bnl-list")
+def bnl_placement_failed(request, pk: int):
+    entry = bnl_entry_get_for_user(user=request.user, pk=pk)
+    bnl_rrh_placement_failed(entry=entry, actor=request.user, **bind(PlacementFailedInput, request.POST))
+    messages.success(request, _("Placement failure recorded: the person is back on the active list with their score."))
     return redirect("bnl-detail", pk=entry.pk)

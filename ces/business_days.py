@@ -20,10 +20,6 @@ def _federal_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("US", years=year, observed=True).keys())
 
 
-def federal_holiday_name(day: date) -> str | None:
-    return holidays.country_holidays("US", years=day.year, observed=True).get(day)
-
-
 def _closure_days(start: date, end: date) -> frozenset[date]:
     return frozenset(ClosureDay.objects.filter(date__range=(start, end)).values_list("date", flat=True))
 

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[Deadline], None]
 _HANDLERS: dict[str, Handler] = {}
 
-SWEEP_BATCH_SIZE = 200
+SWEEP_BATCH_SIZE = 100
 RETRY_BACKOFF = timedelta(minutes=5)  # × failures so far, capped below
 RETRY_BACKOFF_MAX = timedelta(hours=6)
 
@@ -122,32 +122,70 @@ def deadline_process(*, pk: int, now: datetime) -> bool:
         return True
 
 
+def _claim_batch(*, now: datetime, started: datetime, exclude: set[int], batch_size: int) -> list[Deadline]:
+    """Lock and mark done a batch of due rows (two statements for the whole batch). Rows
+    another sweep holds are skipped, not waited for: two sweeps at once split the work."""
+    batch = list(
+        _due(now).filter(created_at__lt=started).exclude(pk__in=exclude)
+        .order_by("due_at", "id").select_for_update(skip_locked=True)[:batch_size]
+    )
+    if batch:
+        Deadline.objects.filter(pk__in=[d.pk for d in batch]).update(state=Deadline.State.DONE, done_at=now)
+        for deadline in batch:
+            deadline.state, deadline.done_at = Deadline.State.DONE, now
+    return batch
+
+
+def _run(deadline: Deadline) -> None:
+    handler = _HANDLERS.get(deadline.kind)
+    if handler is None:
+        raise LookupError(f"No handler registered for deadline kind {deadline.kind!r}.")
+    deadline.subject_type = ContentType.objects.get_for_id(deadline.subject_type_id)
+    handler(deadline)
+
+
 def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> SweepResult:
-    """Process every deadline due at `now`, in batches, each row in its own transaction."""
+    """Process every deadline due at `now`, a batch per transaction.
+
+    Fast path: a batch is claimed in bulk and its handlers run in one transaction. If any
+    handler fails, that transaction is rolled back (claims included) and the batch is done
+    again one row per transaction (`deadline_process`), so the failing row alone is
+    retried later and every other row is done once.
+    """
     now = now or timezone.now()
     started = timezone.now()
     result = SweepResult()
     failed_ids: set[int] = set()
+    slow_ids: list[int] = []
     while True:
         # Rows a handler schedules during this sweep wait for the next one, so a
         # handler that reschedules itself can never keep a sweep running.
-        batch = list(
-            _due(now).filter(created_at__lt=started).exclude(pk__in=failed_ids)
-            .order_by("due_at", "id").values_list("pk", flat=True)[:batch_size]
-        )
-        if not batch:
+        try:
+            with transaction.atomic():
+                batch = _claim_batch(now=now, started=started, exclude=failed_ids, batch_size=batch_size)
+                for deadline in batch:
+                    _run(deadline)
+            result.done += len(batch)
+        except Exception:  # some handler failed: redo this batch row by row
+            logger.info("A handler failed in a batch of the sweep; redoing that batch one row at a time")
+            slow_ids = list(
+                _due(now).filter(created_at__lt=started).exclude(pk__in=failed_ids)
+                .order_by("due_at", "id").values_list("pk", flat=True)[:batch_size]
+            )
+            batch = slow_ids
+            for pk in slow_ids:
+                try:
+                    if deadline_process(pk=pk, now=now):
+                        result.done += 1
+                    else:
+                        result.skipped += 1
+                except Exception as exc:  # a failing handler must not stop the others
+                    logger.exception("Deadline %s failed", pk)
+                    failed_ids.add(pk)
+                    result.failed += 1
+                    _deadline_record_failure(pk=pk, now=now, error=exc)
+        if len(batch) < batch_size:
             return result
-        for pk in batch:
-            try:
-                if deadline_process(pk=pk, now=now):
-                    result.done += 1
-                else:
-                    result.skipped += 1
-            except Exception as exc:  # a failing handler must not stop the others
-                logger.exception("Deadline %s failed", pk)
-                failed_ids.add(pk)
-                result.failed += 1
-                _deadline_record_failure(pk=pk, now=now, error=exc)
 
 
 def _deadline_record_failure(*, pk: int, now: datetime, error: Exception) -> None:

@@ -5,20 +5,29 @@
   store NUL; JSON bodies are checked by ces.api.parsers).
 - ServiceErrorBackstop: a service's refusal that no edge answered becomes a 400 page, not a 500.
 - VaultMiddleware: a victim service provider's sealed records open only for its own users.
+- DatabaseUnavailable: a database that does not answer (connect or statement timeout, no free
+  pooled connection, a broken connection) answers 503 with Retry-After, a page that needs no
+  database (or the API's JSON error), never a hung request or a 500.
 - PrivateResponses: answers to logged-in users and every API answer carry
   `Cache-Control: no-store`, so personal data never sits in a shared or
   browser cache.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from ces.api.errors import api_bad_request
-from ces.errors import ServiceError
+from ces.errors import NON_FIELD, ServiceError
 from ces.vault import opened_agency_id, vault_request, vault_streaming
+
+logger = logging.getLogger(__name__)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -41,6 +50,30 @@ class RefuseUnstorableInput:
                 return api_bad_request(request, message)
             return render(request, "400.html", {"problem": message}, status=400)
         return self.get_response(request)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailable:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # psycopg's QueryCanceled (statement timeout) is an OperationalError; a pool timeout too.
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception.__class__.__name__)
+        message = _("The database is not answering right now. Nothing was saved by this request; try again in a minute.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"errors": {NON_FIELD: [message]}}, status=503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render({"message": message}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 class PrivateResponses:

@@ -39,6 +39,7 @@ _CLIENT_WORK = ["ces.view_client", "ces.change_client", "ces.view_consentrecord"
 _SEE_BNL = ["bnl.view_bnlentry"]
 _CM_POINTS = ["bnl.add_casemanagementpoint", "bnl.delete_casemanagementpoint", "bnl.view_casemanagementpoint"]
 _PROGRAM_WORK = [
+    "bnl.record_placement_failed",
     "referrals.view_vacancy", "referrals.add_vacancy", "referrals.change_vacancy",
     "referrals.view_referral", "referrals.add_referral", "referrals.change_referral", "referrals.view_pull",
     "referrals.view_shelterreferral", "referrals.add_shelterreferral", "referrals.change_shelterreferral",
@@ -69,11 +70,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
        "reassignment.change_caseassignment"] + _DISCLOSE,
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
     + _REASSIGN_WORK
-    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl"]
+    + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl",
+       "referrals.review_rejection"]
     + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"] + _DISCLOSE,
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
     VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"]
-    + _DISCLOSE,
+    + ["intake.view_dvreferral", "intake.change_dvreferral"] + _DISCLOSE,  # the VSP's inbox of warm referrals (its own only)
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
     COMMITTEE: _READ_DIRECTORY + _SEE_BNL + _GRIEVANCE_WORK,
     HMIS_ADMIN: [
@@ -117,6 +119,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.add_shelterrule",
         "intake.change_shelterrule",
         "intake.delete_shelterrule",
+        "intake.view_vspcoverage",
+        "intake.add_vspcoverage",
+        "intake.change_vspcoverage",
+        "intake.delete_vspcoverage",
         "intake.view_povertyguidelineyear",
         "intake.add_povertyguidelineyear",
         "intake.change_povertyguidelineyear",
@@ -144,7 +150,7 @@ def roles_sync(apps, schema_editor=None) -> None:
     Runs inside migrations with the historical `apps`. Permissions of models
     not migrated yet are skipped; the migration that adds them syncs again.
     """
-    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.management import create_permissions  # noqa: PLC0415 (runs inside migrations; importing it at module level loads the auth app early)
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

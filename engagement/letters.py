@@ -6,20 +6,16 @@ Below both engagement.services (the no-contact letter) and engagement.disengagem
 letter), so neither imports the other for it.
 """
 
-import hashlib
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
-from weasyprint import HTML
 
 from ces.audit import history_save
+from ces.documents import document_keep, pdf_render
 from ces.models import ClientDocument, User
 from engagement.models import EngagementCase, Letter
-
-SOURCE_TYPE = "engagement.case"
 
 
 def letter_language(case: EngagementCase) -> str:
@@ -28,10 +24,13 @@ def letter_language(case: EngagementCase) -> str:
 
 def letter_html(*, case: EngagementCase, kind: str, answer_by: date | None = None) -> str:
     """The letter as HTML, in the client's language (`answer_by`: the last day the no-contact letter gives)."""
-    language = letter_language(case)
-    with override(language):
-        return render_to_string(f"engagement/letter_{kind}.html", {"case": case, "client": case.client, "today": timezone.localdate(),
-                                                                   "language": language, "answer_by": answer_by})
+    with override(letter_language(case)):
+        return render_to_string(f"engagement/letter_{kind}.html", letter_context(case=case, answer_by=answer_by))
+
+
+def letter_context(*, case: EngagementCase, answer_by: date | None = None) -> dict:
+    return {"case": case, "client": case.client, "today": timezone.localdate(), "language": letter_language(case),
+            "answer_by": answer_by}
 
 
 def letter_make(*, case: EngagementCase, kind: str, channel: str, actor: User, answer_by: date | None = None) -> Letter:
@@ -39,13 +38,10 @@ def letter_make(*, case: EngagementCase, kind: str, channel: str, actor: User, a
     The caller has checked that the letter is due and the channel is mail or email."""
     client = case.client
     language = letter_language(case)
-    content = HTML(string=letter_html(case=case, kind=kind, answer_by=answer_by)).write_pdf()
-    versions = ClientDocument.objects.filter(source_type=SOURCE_TYPE, source_id=str(case.pk), kind=ClientDocument.Kind.LETTER)
-    document = ClientDocument(client=client, kind=ClientDocument.Kind.LETTER, title=f"{Letter.Kind(kind).label} ({language})",
-                              source_type=SOURCE_TYPE, source_id=str(case.pk), version=versions.count() + 1,
-                              sha256=hashlib.sha256(content).hexdigest(), created_by=actor)
-    document.file.save(f"{kind}-{case.pk}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(content), save=False)
-    history_save(document, actor=actor, reason=f"{kind} letter", validate=False)
+    content = pdf_render(f"engagement/letter_{kind}.html", letter_context(case=case, answer_by=answer_by), language=language)
+    document = document_keep(content=content, source=case, kind=ClientDocument.Kind.LETTER,
+                             title=f"{Letter.Kind(kind).label} ({language})", actor=actor, client=client, language=language,
+                             filename=f"{kind}-{case.pk}")
     letter = Letter(case=case, kind=kind, language=language, document=document, sent_at=timezone.now(), sent_channel=channel,
                     sent_by=actor, answer_by=answer_by)
     return history_save(letter, actor=actor, reason=f"{kind} letter sent by {channel}", validate=False)

@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
+from bnl.services import bnl_twin_follow
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.audit import history_save
@@ -376,6 +377,7 @@ def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> boo
         entry.status = BnlEntry.Status.INACTIVE
         entry.status_reason = "engagement file closed: no contact"
         history_save(entry, actor=actor, reason=f"{CLOSE_KIND}: file closed, no contact (engagement)", validate=False)
+        bnl_twin_follow(entry, actor=actor, reason=f"{CLOSE_KIND}: file closed, no contact")
     client_note_add(client=case.client, actor=actor, topic="CE event",
                     text=f"File closed for {case.program.name}: no contact (closure reason no_contact).")
     notification_send(recipient=case.worker, link=_link(case),

@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
-from weasyprint import HTML
 
 from ces.access import client_get_for_user
 from ces.audit import access_log_record
+from ces.documents import pdf_render
 from ces.inputs import Choice, bind, check
 from ces.models import AccessLog
 from ces.web import screen_action
@@ -168,7 +167,7 @@ def staff_meeting(request):
     if query["format"] == "pdf":
         access_log_record(user=request.user, action=AccessLog.Action.DOWNLOAD_PDF, request=request,
                           detail=f"weekly staff meeting report ({len(cases)} clients)")
-        pdf = HTML(string=render_to_string("engagement/staff_meeting_pdf.html", context, request=request)).write_pdf()
+        pdf = pdf_render("engagement/staff_meeting_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="staff-meeting-{timezone.localdate():%Y-%m-%d}.pdf"'
         return response

@@ -97,3 +97,11 @@ SHORT_TEXT_MAX_CHARS = 200
 REMINDER_HOUR = 8  # reminders arrive at 08:00 on their day
 # A deadline that ends with a day is acted on just after that day ends (00:05 the next day).
 AFTER_DAY_MINUTES = 5
+
+# The clocks' deadline kinds (ces.deadlines), handled in grievances/timers.py.
+INVESTIGATION_REMINDER = "grievances.investigation_reminder"
+INVESTIGATION_OVERDUE = "grievances.investigation_overdue"
+INFORMATION_OVERDUE = "grievances.information_overdue"
+COMMITTEE_REMINDER = "grievances.committee_reminder"
+COMMITTEE_OVERDUE = "grievances.committee_overdue"
+RETALIATION_WATCH = "grievances.retaliation_watch"

@@ -26,8 +26,8 @@ from ces.notifications import notification_send
 from ces.selectors import users_with_role
 from grievances import policy
 from grievances.models import Grievance, RetaliationFlag, TitleViComplaint
+from grievances.policy import RETALIATION_WATCH
 from grievances.selectors import REVIEW_FLAGS, require_perm
-from grievances.timers import RETALIATION_WATCH
 from referrals.models import Referral
 
 WATCH_KIND = RETALIATION_WATCH

@@ -39,6 +39,13 @@ from grievances import policy
 from grievances.completeness import complaint_missing, grievance_missing, is_untimely, public_missing
 from grievances.letters import letter_make
 from grievances.models import Channel, CommitteeMeeting, Grievance, Letter, TitleViComplaint
+from grievances.policy import (
+    COMMITTEE_OVERDUE,
+    COMMITTEE_REMINDER,
+    INFORMATION_OVERDUE,
+    INVESTIGATION_OVERDUE,
+    INVESTIGATION_REMINDER,
+)
 from grievances.retaliation import watch_start
 from grievances.selectors import (
     ADD_COMPLAINTS,
@@ -48,13 +55,6 @@ from grievances.selectors import (
     CHANGE_GRIEVANCES,
     next_meeting_on_or_after,
     require_perm,
-)
-from grievances.timers import (
-    COMMITTEE_OVERDUE,
-    COMMITTEE_REMINDER,
-    INFORMATION_OVERDUE,
-    INVESTIGATION_OVERDUE,
-    INVESTIGATION_REMINDER,
 )
 from grievances.uploads import attachments_check, attachments_store
 from referrals.models import Referral

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from ces.access import clients_visible_to
 from ces.admin import ClientDataAdmin, HistoryAdmin
-from intake.models import Assessment, Intake, PovertyGuideline, PovertyGuidelineYear, Shelter, ShelterRule
+from intake.models import Assessment, Intake, PovertyGuideline, PovertyGuidelineYear, Shelter, ShelterRule, VspCoverage
 from intake.selectors import intakes_visible_to
 
 
@@ -21,6 +21,14 @@ class ShelterAdmin(HistoryAdmin):
     list_display = ["name", "county", "program", "intake_time", "is_active"]
     list_filter = ["county", "is_active"]
     inlines = [ShelterRuleInline]
+
+
+@admin.register(VspCoverage)
+class VspCoverageAdmin(HistoryAdmin):
+    """Which victim service provider serves which county, and its hotline (the DV pathway's offer)."""
+
+    list_display = ["vsp", "county", "hotline", "hours", "is_active"]
+    list_filter = ["county", "is_active"]
 
 
 class PovertyGuidelineInline(admin.TabularInline):

@@ -61,6 +61,12 @@ class DiscardInput(serializers.Serializer):
     """Discard a draft: nothing to say but the draft itself (its id is in the URL)."""
 
 
+class DvReferralMarkInput(serializers.Serializer):
+    """The VSP's advocate records what became of a warm referral."""
+
+    status = Choice(["new", "contacted", "closed"])
+
+
 class AmendInput(serializers.Serializer):
     """Amend a completed intake: why, and the answers as corrected."""
 

@@ -201,6 +201,8 @@ class Assessment(models.Model):
     assessed_at = models.DateTimeField(_("assessed at"))
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
+    # HUD 4.19 AssessmentLocation: where the assessment was done (the access point's name then).
+    location = models.CharField(_("assessment location"), max_length=250, blank=True)
 
     vi_unaccompanied_youth = models.CharField(**YN)
     household_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)])
@@ -260,21 +262,58 @@ class Assessment(models.Model):
         return f"VAT {self.total} for {self.client_id} on {self.assessed_at:%Y-%m-%d}"
 
 
-class DvReferral(models.Model):
-    """A caller referred to a victim service provider from the DV pathway.
+class VspCoverage(models.Model):
+    """A victim service provider that serves a county, with the hotline the agent gives the caller.
 
-    Holds no personal data: the VSP enters the person itself (VAWA).
-    """
+    Data an HMIS admin edits: the DV pathway offers the providers of the caller's county (all
+    active VSPs when none is set for it) and shows their hotlines on the call screen."""
+
+    vsp = models.ForeignKey("ces.Agency", on_delete=models.CASCADE, related_name="vsp_coverage", verbose_name=_("victim service provider"),
+                            limit_choices_to={"is_vsp": True})
+    county = models.CharField(_("county"), max_length=20, choices=[("placer", _("Placer County")), ("nevada", _("Nevada County"))])
+    hotline = models.CharField(_("hotline"), max_length=40, help_text=_("The number the call agent gives the caller."))
+    hours = models.CharField(_("hotline hours"), max_length=100, blank=True, help_text=_("e.g. “24 hours”"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["county", "vsp__name"]
+        verbose_name = _("VSP coverage")
+        verbose_name_plural = _("VSP coverage (providers per county)")
+        constraints = [models.UniqueConstraint(fields=["vsp", "county"], name="vsp_coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vsp} · {self.get_county_display()}"
+
+
+class DvReferral(models.Model):
+    """A caller referred to a victim service provider from the DV pathway: a warm referral.
+
+    Holds no personal data but what the caller agreed to pass (a name to ask for, a safe
+    callback number and time), encrypted, read only by the VSP's own staff in its inbox.
+    The VSP enters the person itself (VAWA)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        CLOSED = "closed", _("Closed without contact")
 
     intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="dv_referral")
     vsp = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="dv_referrals", limit_choices_to={"is_vsp": True})
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    caller_agreed_to_share = models.BooleanField(_("caller agreed to pass contact details"), default=False)
+    shared_ciphertext = models.TextField(blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["shared_ciphertext"])
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["vsp", "status"], name="dvreferral_vsp_status_idx")]
 
     def __str__(self) -> str:
         return f"DV referral of intake #{self.intake_id}"

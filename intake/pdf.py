@@ -5,16 +5,12 @@ amendment, bnl's case-management points): this module imports no app above
 intake, so `bnl` can ask for a new version without importing intake.services.
 """
 
-import hashlib
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ces.audit import history_save
 from ces.deadlines import deadline_pending, deadline_schedule
+from ces.documents import document_keep, pdf_render
 from ces.models import ClientDocument, User
 from ces.tasks import enqueue_or_leave_to_sweep
 from intake import policy
@@ -53,8 +49,6 @@ INDICATOR_WORDING = dict(VAT_ROWS)
 
 
 def assessment_pdf_bytes(assessment: Assessment) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415 - heavy (cairo, pango): loaded only where a PDF is rendered
-
     client = assessment.client
     poverty = poverty_table_in_force()
     rows = [
@@ -62,7 +56,7 @@ def assessment_pdf_bytes(assessment: Assessment) -> bytes:
          "assigned": assessment.indicators.get(code, 0)}
         for code, wording in VAT_ROWS
     ]
-    html = render_to_string(
+    return pdf_render(
         "intake/assessment_pdf.html",
         {
             "assessment": assessment,
@@ -75,26 +69,17 @@ def assessment_pdf_bytes(assessment: Assessment) -> bytes:
             "poverty": poverty,
             "generated_at": timezone.localtime(),
         },
+        language="en",  # the VAT form of Appendix B, in its own words
     )
-    return HTML(string=html).write_pdf()
 
 
-@transaction.atomic
 def assessment_pdf_store(*, assessment: Assessment, actor: User) -> ClientDocument:
-    """Render and keep a new version of the assessment PDF on the client's file."""
-    content = assessment_pdf_bytes(assessment)
-    source = {"source_type": "intake.assessment", "source_id": str(assessment.pk), "kind": ClientDocument.Kind.ASSESSMENT}
-    version = (ClientDocument.objects.filter(**source).aggregate(v=Max("version"))["v"] or 0) + 1
-    document = ClientDocument(
-        client=assessment.client,
+    """Render and keep a new version of the assessment PDF on the client's file (ces.documents)."""
+    return document_keep(
+        content=assessment_pdf_bytes(assessment), source=assessment, kind=ClientDocument.Kind.ASSESSMENT,
         title=f"Vulnerability Assessment {assessment.assessed_at:%Y-%m-%d} (score {assessment.total})",
-        version=version,
-        sha256=hashlib.sha256(content).hexdigest(),
-        created_by=actor,
-        **source,
+        actor=actor, client=assessment.client, filename=f"vat-{assessment.pk}",
     )
-    document.file.save(f"vat-{assessment.pk}-v{version}.pdf", ContentFile(content), save=False)
-    return history_save(document, actor=actor, reason=f"assessment PDF version {version}")
 
 
 def assessment_pdf_schedule(*, assessment: Assessment) -> None:

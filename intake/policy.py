@@ -4,6 +4,9 @@ from decimal import Decimal
 
 # "Data collected on paper should be entered into HMIS within 72 hours of collection."
 LATE_ENTRY_HOURS = 72
+# Appendix J, "National Resources for Victim Services": given with the local VSP hotlines.
+NATIONAL_DV_HOTLINE = "1-800-799-7233"
+NATIONAL_DV_HOTLINE_TTY = "1-800-787-3224"
 # A draft untouched this long is flagged on the agent's dashboard.
 STALE_DRAFT_HOURS = 72
 

@@ -6,6 +6,8 @@ and its partial updates can never disagree.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from consent.scripts import script_for
 from intake import policy
 from intake.pdf import INDICATOR_WORDING
@@ -31,16 +33,41 @@ from intake.questions import (
     YN,
     Question,
     applies,
-    dv_pathway_triggered,
+    dv_offer_place,
     vi_section_open,
 )
 from intake.scoring import vat_score
-from intake.validation import normalized
+from intake.validation import answer_view, carry_answers
 
 # Sections whose questions are laid out by the page itself, not the generic loop.
 PANEL_ONLY = {"shelter_choice"}
 RADIO_MAX_CHOICES = 4
 WATCHED_FOR_DUPLICATES = ("first_name", "last_name", "dob", "ssn")
+# What the STOP box's side-by-side comparison shows: the person chosen and the caller's identity answers.
+WATCHED_FOR_COMPARISON = ("_client_id", "first_name", "middle_name", "last_name", "name_data_quality", "dob",
+                          "dob_data_quality", "ssn", "ssn_data_quality")
+# The STOP box's own "questions" (draft-only codes), shown at the STOP point: labels and form order.
+STOP_BOX_LABELS = {
+    "_client_id": _("STOP: is the caller already known?"),
+    "_keep_name": _("Name: the one on file or the caller's?"),
+    "_keep_dob": _("Date of birth: the one on file or the caller's?"),
+    "_keep_ssn": _("Social Security number: the one on file or the caller's?"),
+    "_identity_reason": _("Why the caller's answers replace the record"),
+}
+_ORDER = {q.code: float(i) for i, q in enumerate(QUESTIONS)}
+_STOP_AT = _ORDER["dob_data_quality"]
+_ORDER.update({code: _STOP_AT + 0.1 * (i + 1) for i, code in enumerate(STOP_BOX_LABELS)})
+
+
+def form_order(code: str) -> float:
+    """Where a question (or the STOP box) stands on the form: errors are listed in this order."""
+    return _ORDER.get(code, len(_ORDER) + 1.0)
+
+
+def context_answers(answers: dict, at_vsp: bool) -> dict:
+    """The answers as the rules read them: with the call's context, repeated questions carried."""
+    carried, _sources = carry_answers({**answers, **({"_at_vsp": True} if at_vsp else {})})
+    return carried
 
 
 @dataclass
@@ -50,6 +77,7 @@ class QuestionView:
     errors: list[str]
     visible: bool
     language: str
+    carried_from: Question | None = None
 
     @property
     def code(self) -> str:
@@ -70,7 +98,17 @@ class QuestionView:
         return found.text(self.language) if found else []
 
     @property
+    def carried_label(self) -> str:
+        return self.carried_from.wording(self.language) if self.carried_from else ""
+
+    @property
+    def carried_value(self) -> str:
+        return self.question.choice_label(str(self.value), self.language) if self.carried_from else ""
+
+    @property
     def widget(self) -> str:
+        if self.carried_from is not None:
+            return "carried"
         kind = self.question.type
         if kind in (YN, DQ):
             return "keyed_radios"
@@ -106,13 +144,16 @@ class SectionView:
     questions: list[QuestionView] = field(default_factory=list)
 
 
-def section_views(answers: dict, errors: dict, language: str, ref_options: dict[str, list[dict]]) -> list[SectionView]:
-    view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
+def section_views(answers: dict, errors: dict, language: str, ref_options: dict[str, list[dict]], *,
+                  at_vsp: bool = False) -> list[SectionView]:
+    answers, carried = carry_answers({**answers, **({"_at_vsp": True} if at_vsp else {})})
+    view = answer_view(answers)
     sections = []
     for code, en, es in SECTIONS:
         questions = []
         for question in (q for q in QUESTIONS if q.section == code):
-            qv = QuestionView(question, answers.get(question.code), errors.get(question.code, []), applies(question, view), language)
+            qv = QuestionView(question, answers.get(question.code), errors.get(question.code, []), applies(question, view), language,
+                              BY_CODE[carried[question.code]] if question.code in carried else None)
             if question.type == REF:
                 qv.ref_options = ref_options.get(question.code, [])
             questions.append(qv)
@@ -120,21 +161,28 @@ def section_views(answers: dict, errors: dict, language: str, ref_options: dict[
     return sections
 
 
-def visibility(answers: dict) -> dict[str, bool]:
-    """Which question blocks and sections are shown, by id."""
-    view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
-    shown = {f"q-{q.code}": applies(q, view) for q in QUESTIONS if q.section not in PANEL_ONLY}
+def visibility(answers: dict, *, at_vsp: bool = False) -> dict[str, object]:
+    """What each block shows, by id: whether it is shown (and a carried answer, which is shown
+    rather than asked), and where the VSP offer stands."""
+    answers, carried = carry_answers({**answers, **({"_at_vsp": True} if at_vsp else {})})
+    view = answer_view(answers)
+    shown: dict[str, object] = {
+        f"q-{q.code}": (applies(q, view), view.get(q.code) if q.code in carried else None)
+        for q in QUESTIONS if q.section not in PANEL_ONLY
+    }
     for code, _en, _es in SECTIONS:
         shown[f"section-{code}"] = any(applies(q, view) for q in QUESTIONS if q.section == code)
-    shown["dv-banner"] = dv_pathway_triggered(view)
+    shown["dv-place"] = dv_offer_place(view)
     return shown
 
 
-def live_score(answers: dict, cleaned: dict, *, collected_at, poverty) -> dict | None:
-    """The running VAT while the agent is in the VI section: total and why."""
-    if not vi_section_open(normalized({k: v for k, v in answers.items() if k in BY_CODE})):
+def live_score(answers: dict, cleaned: dict, *, collected_at, poverty, errors: dict | None = None, at_vsp: bool = False) -> dict | None:
+    """The running VAT while the agent is in the VI section: total and why. Answers that would be
+    refused (a future DOB, more children than people) count for nothing until they are corrected."""
+    if not vi_section_open(answer_view({**answers, **({"_at_vsp": True} if at_vsp else {})})):
         return None
-    score = vat_score(cleaned, collected_at=collected_at, poverty=poverty)
+    usable = {code: value for code, value in cleaned.items() if code not in (errors or {})}
+    score = vat_score(usable, collected_at=collected_at, poverty=poverty)
     return {
         "total": score.total,
         "max": policy.SUBTOTAL_MAX,

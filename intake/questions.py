@@ -117,18 +117,58 @@ def _county_in_coc(a: Answers) -> bool:
     return a.get("county") in ("placer", "nevada")
 
 
-def dv_pathway_triggered(a: Answers) -> bool:
+# Facts of the call that are not answers (who takes it), put beside the answers by the
+# screens and services so the visibility rules can read them; never posted by the form.
+CONTEXT_CODES = frozenset({"_at_vsp"})
+
+
+def taken_at_vsp(a: Answers) -> bool:
+    """The intake is taken by a victim service provider's advocate: the caller is already with a
+    VSP, so there is no referral to a VSP to offer and no "may be shared" notice to read."""
+    return a.get("_at_vsp") in (True, "true")
+
+
+def dv_safety_triggered(a: Answers) -> bool:
     """intake-and-vat.md: not safe talking, or afraid of a partner, interrupts the form."""
     return a.get("safety_safe_talking") == "no" or a.get("safety_afraid_of_partner") == "yes"
+
+
+def dv_fleeing_triggered(a: Answers) -> bool:
+    """bnl-and-referrals.md (amended 2026-11-23), Step 4: "fleeing DV" in the Vulnerability Index
+    brings the same immediate VSP offer as the safety questions (read without the DV gates, which
+    depend on this)."""
+    return (a.get("dv_fleeing") == "yes" and _county_in_coc(a) and a.get("continue_to_vi") == "yes"
+            and a.get("vi_consent") == "yes")
+
+
+def dv_pathway_triggered(a: Answers) -> bool:
+    """The caller is offered an immediate referral to a VSP (not at a VSP's own intake)."""
+    return not taken_at_vsp(a) and (dv_safety_triggered(a) or dv_fleeing_triggered(a))
+
+
+def dv_offer_place(a: Answers) -> str | None:
+    """Where the form shows the VSP offer: right after the safety questions, or right after the
+    VI's "fleeing" question when that is what brought it (the agent is there)."""
+    if not dv_pathway_triggered(a):
+        return None
+    return "safety" if dv_safety_triggered(a) else "vi"
 
 
 def dv_referral_accepted(a: Answers) -> bool:
     return dv_pathway_triggered(a) and a.get("dv_referral_accepted") == "yes"
 
 
+def _warm(a: Answers) -> bool:
+    return dv_referral_accepted(a) and a.get("dv_warm_consent") == "yes"
+
+
 def collects_personal_information(a: Answers) -> bool:
+    """The personal questions are asked unless the caller took the VSP referral; after the safety
+    questions brought the offer and it was declined, only once the notice was read. (The VI's
+    offer comes after the personal questions: declining it needs the notice before finishing.)"""
+    gated = dv_pathway_triggered(a) and dv_safety_triggered(a)
     return bool(a.get("county")) and not dv_referral_accepted(a) and (
-        not dv_pathway_triggered(a) or a.get("dv_pii_sharing_acknowledged") is True
+        not gated or a.get("dv_pii_sharing_acknowledged") is True
         or a.get("dv_pii_sharing_acknowledged") == "true"
     )
 
@@ -208,6 +248,20 @@ QUESTIONS: list[Question] = [
         dv_pathway_triggered),
     Question("dv_referral_agency", "dv", REF, "Victim service provider", "Proveedor de servicios para víctimas",
              applies=lambda a: dv_referral_accepted(a)),
+    _yn("dv_warm_consent", "dv",
+        "So the provider can reach you, may I pass them a first name and a safe time to call you back? Only what you agree to is passed.",
+        "Para que el proveedor pueda comunicarse con usted, ¿puedo darle un nombre y una hora segura para devolverle la llamada? Solo se pasa lo que usted acepte.",
+        dv_referral_accepted,
+        hint_en="Nothing else about the caller is kept in this system.",
+        hint_es="No se guarda nada más sobre la persona en este sistema."),
+    Question("dv_warm_first_name", "dv", TEXT, "What name may they ask for? (a first name or any name)",
+             "¿Por qué nombre pueden preguntar? (un nombre o cualquier nombre)", applies=_warm),
+    Question("dv_warm_callback_phone", "dv", PHONE, "A safe number to call you back (optional)",
+             "Un número seguro para devolverle la llamada (opcional)", applies=_warm),
+    Question("dv_warm_callback_time", "dv", TEXT, "When is it safe to call you back?", "¿Cuándo es seguro devolverle la llamada?",
+             applies=_warm),
+    _yn("dv_warm_message_ok", "dv", "Is it safe to leave a message at that number?", "¿Es seguro dejar un mensaje en ese número?",
+        _warm),
     Question("dv_pii_sharing_acknowledged", "dv", FLAG,
              "I told the caller: any personally-identifiable information provided may be shared with other agencies.",
              "Le informé a la persona: cualquier información de identificación personal que dé puede compartirse con otras agencias.",
@@ -405,6 +459,19 @@ PERSONAL_CODES = frozenset(q.code for q in QUESTIONS if q.section == "personal")
     "roseville_resident", "wants_shelter_tonight", "hmis_consent", "phone_future_same", "hmis_script_read",
     "dv_partner_offer_read"}
 VI_CODES = [q.code for q in QUESTIONS if q.section == "vi"]
+
+
+# "Ask once and carry the answer": a question the form repeats takes the answer the caller already
+# gave to the first one (which applies); the repeat is shown, not asked again.
+CARRIED_FROM: dict[str, tuple[str, ...]] = {
+    "pl_minor_unaccompanied": ("safety_minor_without_adult",),
+    "vi_unaccompanied_youth": ("safety_minor_without_adult",),
+    "pl_roseville": ("roseville_resident",),
+    "registered_sex_offender": ("nv_registered_sex_offender", "pl_registered_sex_offender"),
+    "has_income": ("nv_has_income", "pl_has_income"),
+}
+# Warm-referral details: passed to the VSP (encrypted, only when the caller agreed), never kept on the intake.
+DV_WARM_CODES = ("dv_warm_first_name", "dv_warm_callback_phone", "dv_warm_callback_time", "dv_warm_message_ok")
 
 
 def applies(question: Question, answers: Answers) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ces.models import Agency, User
 from intake import policy
-from intake.models import Intake, PovertyGuidelineYear, Shelter
+from intake.models import DvReferral, Intake, PovertyGuidelineYear, Shelter, VspCoverage
 from intake.scoring import POVERTY_2017, PovertyTable
 
 
@@ -30,6 +30,39 @@ def shelters_with_rules() -> QuerySet[Shelter]:
 
 def victim_service_providers() -> QuerySet[Agency]:
     return Agency.objects.filter(is_vsp=True, is_active=True).order_by("name")
+
+
+def vsps_for_county(county: str | None) -> list[Agency]:
+    """The VSPs offered to a caller of this county (VspCoverage, data): those serving it, or every
+    active VSP when none is set for the county (or the county is not known)."""
+    vsps = victim_service_providers()
+    if county:
+        serving = list(vsps.filter(vsp_coverage__county=county, vsp_coverage__is_active=True).distinct())
+        if serving:
+            return serving
+    return list(vsps)
+
+
+def dv_hotlines(county: str | None) -> list[VspCoverage]:
+    """The hotlines of the providers serving the caller's county, to give on the call."""
+    rows = VspCoverage.objects.filter(is_active=True, vsp__is_active=True, vsp__is_vsp=True).select_related("vsp")
+    if county in ("placer", "nevada"):
+        rows = rows.filter(county=county)
+    return list(rows.order_by("vsp__name", "county"))
+
+
+def dv_referrals_for(user: User) -> QuerySet[DvReferral]:
+    """The warm referrals to the user's own VSP (its inbox); nothing for anyone else."""
+    if not user.is_authenticated or user.agency_id is None or not user.has_perm("intake.view_dvreferral"):
+        return DvReferral.objects.none()
+    return DvReferral.objects.filter(vsp_id=user.agency_id, vsp__is_vsp=True)
+
+
+def dv_referral_get_for_user(*, user: User, pk: int) -> DvReferral:
+    try:
+        return dv_referrals_for(user).select_related("vsp", "handled_by").get(pk=pk)
+    except (DvReferral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such referral.") from None
 
 
 def intakes_visible_to(user: User) -> QuerySet[Intake]:

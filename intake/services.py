@@ -26,30 +26,41 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from bnl.services import bnl_entry_place
-from ces import crypto, vault
+from ces import crypto, roles, vault
 from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.errors import Errors, Forbidden, Invalid
 from ces.inputs import parse_id
 from ces.models import Agency, Client, ConsentRecord, User
+from ces.notifications import notification_send
 from ces.services import client_create, client_update, consent_record
 from ces.ssn import ssn_hash_for_holder
 from intake import policy, scoring
+from intake.duplicates import duplicate_candidates
+from intake.inputs import stop_box_query
 from intake.models import Assessment, DvReferral, Intake, Shelter
 from intake.pdf import assessment_pdf_schedule
-from intake.questions import BY_CODE, PERSONAL_CODES, VI_CODES, dv_referral_accepted, vi_section_open
+from intake.questions import (
+    BY_CODE,
+    CARRIED_FROM,
+    DV_WARM_CODES,
+    PERSONAL_CODES,
+    VI_CODES,
+    collects_personal_information,
+    dv_referral_accepted,
+    vi_section_open,
+)
 from intake.screening import screen_shelters
-from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_with_rules
-from intake.validation import clean_answers, draft_values, normalized
-from referrals.services import shelter_referral_create
-
-__all__ = ["assessment_pdf_schedule"]  # re-exported for bnl (docs/intake.md, "Import direction")
+from intake.selectors import intake_may_amend, poverty_table_in_force, shelters_with_rules, vsps_for_county
+from intake.validation import IDENTITY_GROUPS, answer_view, carry_answers, clean_answers, draft_values
+from referrals.services import intake_ce_events_record, shelter_referral_create
 
 NOT_A_DRAFT = _("This intake is already completed; use “Amend” to correct it.")
 NOT_YOUR_DRAFT = _("Only the call agent who started this intake can change the draft.")
@@ -70,6 +81,17 @@ NOT_AMENDABLE = _("Only completed intakes with a client can be amended.")
 MAY_NOT_AMEND = _("Only the call agent who took the call, or a supervisor or HMIS admin, can amend this intake.")
 CHANGES_THE_PATH = _("This answer changes the path of the call: start a new intake instead.")
 NOT_AMENDABLE_HERE = _("This answer cannot be amended: start a new intake instead.")
+STOP_DECISION_NEEDED = _(
+    "The STOP box found people who may be this caller: choose the person, or confirm this is a new person."
+)
+KEEP_CHOICE_NEEDED = _("Choose which {field} to keep: the one on file or the caller's.")
+IDENTITY_REASON_NEEDED = _("Say why the caller's answers replace the record on file (e.g. “caller spelled the name”).")
+REFERRAL_NOT_YOURS = _("Only the staff of the provider the caller was referred to can handle this referral.")
+WARM_REFERRAL_SUBJECT = _("A warm referral from the call centre")
+WARM_REFERRAL_BODY = _(
+    "A caller was referred to your agency from the domestic violence pathway. Open your referral inbox: "
+    "what the caller agreed to pass is there, not in this message."
+)
 PERSON_NOT_YOURS = _(
     "Your agency may not see this person's record, so it cannot change their details or consents here; "
     "the agency holding the record can."
@@ -91,6 +113,13 @@ CONSENT_CODES = {
 # The identity of a person (HUD 3.01-3.03): kept as on file for an existing person unless asked.
 IDENTITY_CODES = ("first_name", "middle_name", "last_name", "name_data_quality", "ssn", "ssn_data_quality", "dob",
                   "dob_data_quality")
+# The STOP box's choices are per group: a name, a DOB or an SSN comes with its data quality.
+IDENTITY_GROUP_CODES = {
+    "name": ("first_name", "middle_name", "last_name", "name_data_quality"),
+    "dob": ("dob", "dob_data_quality"),
+    "ssn": ("ssn", "ssn_data_quality"),
+}
+IDENTITY_GROUP_LABELS = {"name": _("name"), "dob": _("date of birth"), "ssn": _("Social Security number")}
 AMENDABLE_SECTIONS = ("meta", "personal", "shelter_nevada", "shelter_placer", "vi")
 PATH_CODES = ("county", "continue_to_vi", "vi_consent", "safety_safe_talking", "safety_afraid_of_partner",
               "dv_referral_accepted", "wants_shelter_tonight", "shelter_choice")
@@ -202,12 +231,10 @@ def intake_discard(*, intake: Intake, actor: User) -> None:
 # --- completion -------------------------------------------------------------
 
 
-def _ref_check(eligible_shelter_ids: set[int]):
-    vsp_ids = set(Agency.objects.filter(is_vsp=True, is_active=True).values_list("pk", flat=True))
-
+def _ref_check(eligible_shelter_ids: set[int], offered_vsp_ids: set[int]):
     def check(code: str, value: int) -> bool:
         if code == "dv_referral_agency":
-            return value in vsp_ids
+            return value in offered_vsp_ids
         if code == "shelter_choice":
             return value in eligible_shelter_ids
         return False
@@ -215,12 +242,25 @@ def _ref_check(eligible_shelter_ids: set[int]):
     return check
 
 
-def intake_validate(answers: dict, *, complete: bool = True, language: str = "en"):
-    """Validate answers and screen shelters. Returns (cleaned, errors, shelter results). Never raises."""
-    view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
+def call_context(agency: Agency | None) -> dict:
+    """The call's facts the visibility rules read (intake.questions.CONTEXT_CODES)."""
+    return {"_at_vsp": True} if agency is not None and agency.is_vsp else {}
+
+
+def intake_validate(answers: dict, *, complete: bool = True, language: str = "en", at_vsp: bool = False,
+                    fill_only: bool = False):
+    """Validate answers and screen shelters. Returns (cleaned, errors, shelter results). Never raises.
+
+    Repeated questions carry the first answer (intake.validation.carry_answers; `fill_only` for the
+    API, which may answer both); `at_vsp` is an intake taken by a VSP's own advocate."""
+    context = {"_at_vsp": True} if at_vsp else {}
+    answers, _carried = carry_answers({**answers, **context}, fill_only=fill_only)
+    view = answer_view(answers)
     shelters = screen_shelters(shelters_with_rules(), view, language=language) if BY_CODE["shelter_choice"].applies(view) else []
     eligible = {result.shelter.pk for result in shelters if result.eligible}
-    cleaned, errors = clean_answers({k: v for k, v in answers.items() if not k.startswith("_")}, refs=_ref_check(eligible), complete=complete)
+    offered = {a.pk for a in vsps_for_county(str(view.get("county") or ""))} if BY_CODE["dv_referral_agency"].applies(view) else set()
+    cleaned, errors = clean_answers({k: v for k, v in answers.items() if not k.startswith("_")}, refs=_ref_check(eligible, offered),
+                                    complete=complete, context=context)
     if "shelter_choice" in errors and answers.get("shelter_choice"):
         errors["shelter_choice"] = [SHELTER_NOT_ELIGIBLE]
     return cleaned, errors, shelters
@@ -236,17 +276,58 @@ class _Plan:
     existing: Client | None
 
 
-def _plan(*, answers: dict, actor: User, client_id, language: str) -> _Plan:
-    cleaned, errors, shelters = intake_validate(answers, language=language)
+def _plan(*, answers: dict, actor: User, client_id, language: str, at_vsp: bool = False, from_form: bool = False) -> _Plan:
+    cleaned, errors, shelters = intake_validate(answers, language=language, at_vsp=at_vsp, fill_only=not from_form)
     existing = _existing_client(client_id, actor, errors)
     if existing is None:
         _refuse_second_person_with_same_ssn(cleaned, holder=actor.agency, errors=errors)
+    if from_form and collects_personal_information(answer_view({**answers, **({"_at_vsp": True} if at_vsp else {})})):
+        _stop_box_decision(answers, actor=actor, existing=existing, cleaned=cleaned, errors=errors)
     return _Plan(cleaned=cleaned, errors=errors, shelters=shelters, existing=existing)
 
 
+def _stop_box_decision(answers: dict, *, actor: User, existing: Client | None, cleaned: dict, errors: Errors) -> None:
+    """The form's STOP box decides nothing by itself: with likely matches on screen the agent
+    chooses the person or confirms a new one; for a known person whose identity on file differs
+    from the caller's answers, the agent chooses which to keep, and says why the caller's wins."""
+    if existing is None:
+        if answers.get("_client_id") == "new":
+            return
+        query = stop_box_query(answers)
+        if query is not None and duplicate_candidates(user=actor, **query):
+            errors.setdefault("_client_id", []).append(STOP_DECISION_NEEDED)
+        return
+    if not client_is_visible_to(user=actor, client=existing):
+        return  # nothing of theirs changes (docs/intake.md, "An existing person")
+    differing = identity_groups_differing(existing, cleaned)
+    for group in differing:
+        if answers.get(f"_keep_{group}") not in ("file", "caller"):
+            errors.setdefault(f"_keep_{group}", []).append(format_lazy(KEEP_CHOICE_NEEDED, field=IDENTITY_GROUP_LABELS[group]))
+    if any(answers.get(f"_keep_{group}") == "caller" for group in differing):
+        reason = answers.get("_identity_reason")
+        if not isinstance(reason, str) or not reason.strip():
+            errors.setdefault("_identity_reason", []).append(IDENTITY_REASON_NEEDED)
+
+
+def identity_groups_differing(client: Client, cleaned: dict) -> list[str]:
+    """The identity groups (name, DOB, SSN) where the caller's answers differ from the record."""
+    return [
+        group for group in IDENTITY_GROUPS
+        if any(code in cleaned and _identity_differs(client, code, cleaned[code]) for code in IDENTITY_GROUP_CODES[group])
+    ]
+
+
 def _draft_client_id(answers: dict):
-    """The duplicate decision stored with the draft ("" for a new person)."""
-    return answers.get("_client_id") or None
+    """The duplicate decision stored with the draft: a person's id, or None ("new", or not chosen)."""
+    value = answers.get("_client_id")
+    return None if value in (None, "", "new") else value
+
+
+def _draft_identity_choice(answers: dict) -> tuple[frozenset[str], str]:
+    """The identity groups the agent chose to take from the caller, and why."""
+    groups = frozenset(group for group in IDENTITY_GROUPS if answers.get(f"_keep_{group}") == "caller")
+    reason = answers.get("_identity_reason")
+    return groups, reason.strip() if isinstance(reason, str) else ""
 
 
 def intake_completion_errors(*, intake: Intake, actor: User) -> Errors:
@@ -256,7 +337,8 @@ def intake_completion_errors(*, intake: Intake, actor: User) -> Errors:
     _require_intake_taker(actor)
     _require_own_draft(intake, actor)
     answers = intake_draft_answers(intake)
-    plan = _plan(answers=answers, actor=actor, client_id=_draft_client_id(answers), language=intake.call_language)
+    plan = _plan(answers=answers, actor=actor, client_id=_draft_client_id(answers), language=intake.call_language,
+                 at_vsp=intake.agency.is_vsp, from_form=True)
     return plan.errors
 
 
@@ -269,7 +351,9 @@ def intake_complete(*, intake: Intake, actor: User, client_id: int | None = None
     answers = intake_draft_answers(intake)
     if client_id is None:
         client_id = _draft_client_id(answers)
-    return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id, update_identity=update_identity)
+    groups, reason = _draft_identity_choice(answers)
+    return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id, update_identity=update_identity,
+                         from_form=True, caller_groups=groups, identity_reason=reason)
 
 
 def intake_submit(*, actor: User, answers: dict, client_id: int | None = None, update_identity: bool = False) -> IntakeResult:
@@ -281,15 +365,18 @@ def intake_submit(*, actor: User, answers: dict, client_id: int | None = None, u
         return _intake_apply(intake=intake, answers=answers, actor=actor, client_id=client_id, update_identity=update_identity)
 
 
-def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, update_identity: bool) -> IntakeResult:
+def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, update_identity: bool, from_form: bool = False,
+                  caller_groups: frozenset[str] = frozenset(), identity_reason: str = "") -> IntakeResult:
     now = timezone.now()
-    plan = _plan(answers=answers, actor=actor, client_id=client_id, language=intake.call_language)
+    at_vsp = intake.agency.is_vsp
+    plan = _plan(answers=answers, actor=actor, client_id=client_id, language=intake.call_language, at_vsp=at_vsp,
+                 from_form=from_form)
     if plan.errors:
         raise Invalid(plan.errors)
     cleaned, existing = plan.cleaned, plan.existing
 
     collected_at: datetime = cleaned.get("collected_at") or now
-    view = normalized({k: v for k, v in answers.items() if k in BY_CODE})
+    view = answer_view({**answers, **call_context(intake.agency)})
     intake.collected_at = collected_at
     intake.collection_method = cleaned.get("collection_method") or Intake.Method.PHONE
     intake.is_late = now - collected_at > timedelta(hours=policy.LATE_ENTRY_HOURS)
@@ -314,7 +401,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
         # VAWA: no name, DOB, SSN, phone or location of this caller is kept.
         intake.outcome = Intake.Outcome.DV_REFERRED
         history_save(intake, actor=actor, reason="completed: referred to a victim service provider")
-        history_save(DvReferral(intake=intake, vsp_id=cleaned["dv_referral_agency"], created_by=actor), actor=actor)
+        _dv_referral_create(intake=intake, cleaned=cleaned, actor=actor)
         return result
 
     if existing is None:
@@ -326,7 +413,8 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
         result.identity_kept = [code for code in IDENTITY_CODES if code in cleaned]
     else:
         client, result.identity_kept = _existing_client_update(
-            existing, cleaned, intake=intake, actor=actor, update_identity=update_identity
+            existing, cleaned, intake=intake, actor=actor, update_identity=update_identity, caller_groups=caller_groups,
+            identity_reason=identity_reason,
         )
     intake.client = client
     result.client = client
@@ -340,7 +428,12 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
         intake.outcome = Intake.Outcome.ASSESSED
     else:
         intake.outcome = Intake.Outcome.INTAKE_ONLY
-    history_save(intake, actor=actor, reason=f"completed: {intake.get_outcome_display()}")
+    decision = ""
+    if existing is not None and not result.person_left_alone:
+        taken = [group for group in IDENTITY_GROUPS if group in caller_groups]
+        decision = "; STOP box: existing person" + (f", caller's {'/'.join(taken)} taken" if taken else "") + (
+            f", kept on file: {', '.join(result.identity_kept)}" if result.identity_kept else "")
+    history_save(intake, actor=actor, reason=f"completed: {intake.get_outcome_display()}{decision}")
 
     # Completion orchestrates: intake → referrals (shelter), intake → bnl (list entry).
     if intake.shelter_choice_id:
@@ -348,7 +441,47 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     if intake.outcome == Intake.Outcome.ASSESSED:
         result.assessment = _assessment_create(intake=intake, client=client, cleaned=cleaned, actor=actor)
         result.bnl_entry = bnl_entry_place(assessment=result.assessment, actor=actor)
+    intake_ce_events_record(intake=intake, assessment=result.assessment, actor=actor)
     return result
+
+
+def _dv_referral_create(*, intake: Intake, cleaned: dict, actor: User) -> DvReferral:
+    """The warm referral: what the caller agreed to pass (and nothing without their agreement),
+    encrypted; the VSP's advocates get a notice that names nothing but their inbox."""
+    agreed = cleaned.get("dv_warm_consent") == "yes"
+    shared = {code: str(cleaned[code]) for code in DV_WARM_CODES if agreed and cleaned.get(code) not in (None, "")}
+    # Sealed under the receiving VSP's own key (ces.vault): the CoC cannot read it back.
+    referral = DvReferral(intake=intake, vsp_id=cleaned["dv_referral_agency"], created_by=actor, caller_agreed_to_share=agreed,
+                          shared_ciphertext=vault.seal(cleaned["dv_referral_agency"], json.dumps(shared)) if shared else "")
+    history_save(referral, actor=actor, reason="warm referral from the call (DV pathway)")
+    advocates = User.objects.filter(agency_id=referral.vsp_id, is_active=True, groups__name=roles.VSP_ADVOCATE).distinct()
+    for advocate in advocates:
+        notification_send(recipient=advocate, subject=WARM_REFERRAL_SUBJECT, body=WARM_REFERRAL_BODY, link=reverse("dv-referral-inbox"))
+    return referral
+
+
+def dv_referral_shared(referral: DvReferral) -> dict:
+    """What the caller agreed to pass to the VSP (for the VSP's own screens only)."""
+    if not referral.shared_ciphertext:
+        return {}
+    try:
+        sealed = vault.sealed_by(referral.shared_ciphertext) is not None
+        shared = json.loads(vault.unseal(referral.shared_ciphertext) if sealed else crypto.decrypt(referral.shared_ciphertext))
+    except vault.VaultLocked:  # outside the VSP's own requests
+        return {}
+    return shared if isinstance(shared, dict) else {}
+
+
+@transaction.atomic
+def dv_referral_mark(*, referral: DvReferral, actor: User, status: str) -> DvReferral:
+    """The VSP's advocate records that the caller was reached (or that the referral is closed)."""
+    referral = DvReferral.objects.select_for_update().get(pk=referral.pk)
+    if not actor.has_perm("intake.change_dvreferral") or actor.agency_id != referral.vsp_id:
+        raise Forbidden(REFERRAL_NOT_YOURS)
+    referral.status = status
+    referral.handled_at = None if status == DvReferral.Status.NEW else timezone.now()
+    referral.handled_by = None if status == DvReferral.Status.NEW else actor
+    return history_save(referral, actor=actor, reason=f"warm referral marked {status}")
 
 
 def _existing_client(client_id, actor: User, errors: Errors) -> Client | None:
@@ -416,21 +549,28 @@ def _identity_differs(client: Client, code: str, value) -> bool:
     return getattr(client, code) != value
 
 
-def _existing_client_update(existing: Client, cleaned, *, intake: Intake, actor: User, update_identity: bool):
-    """A person the actor may see: contact data as answered; identity only when asked."""
+def _existing_client_update(existing: Client, cleaned, *, intake: Intake, actor: User, update_identity: bool,
+                            caller_groups: frozenset[str] = frozenset(), identity_reason: str = ""):
+    """A person the actor may see: contact data as answered; identity only when asked — all of
+    it (`update_identity`, the API), or the groups the agent chose in the STOP box, with a reason."""
     personal = _personal(cleaned)
     for code in CONSENT_CODES:  # consents go through consent records (_record_consents)
         personal.pop(code, None)
     differing = [code for code in IDENTITY_CODES if code in personal and _identity_differs(existing, code, personal[code])]
+    chosen = {code for group in caller_groups for code in IDENTITY_GROUP_CODES[group]}
+    taken = [code for code in differing if update_identity or code in chosen]
     for code in IDENTITY_CODES:
-        if code not in differing or not update_identity:
+        if code not in taken:
             personal.pop(code, None)
-    if not update_identity:
+    kept = [code for code in differing if code not in taken]
+    if not taken:
         reason = f"contact details updated by intake #{intake.pk}"
-        kept = differing
-    else:
+    elif update_identity:
         reason = f"identity and contact details updated by intake #{intake.pk} (agent {actor.get_username()})"
-        kept = []
+    else:
+        reason = (f"identity ({', '.join(taken)}) taken from the caller's answers in intake #{intake.pk} "
+                  f"(agent {actor.get_username()}): {identity_reason}")
+    if taken:
         if "ssn" in personal:
             errors: Errors = {}
             _refuse_second_person_with_same_ssn(
@@ -501,6 +641,7 @@ def _scored_values(cleaned, *, client: Client, collected_at, case_management: in
 def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) -> Assessment:
     assessment = Assessment(
         intake=intake, client=client, assessed_at=intake.collected_at, assessor=actor, agency=intake.agency,
+        location=intake.agency.name[:250],
         **_scored_values(cleaned, client=client, collected_at=timezone.localtime(intake.collected_at)),
     )
     history_save(assessment, actor=actor, reason="VAT scored at intake")
@@ -539,9 +680,13 @@ def _amend_plan(*, intake: Intake, actor: User, changes: dict, reason: str):
         elif (code in PERSONAL_CODES or code in CONSENT_CODES) and not sees_person:
             errors.setdefault(code, []).append(PERSON_NOT_YOURS)
     on_file = {"ssn": client.reveal_ssn()} if client is not None and client.ssn_ciphertext else {}
-    cleaned, invalid, _shelters = intake_validate({**current, **on_file, **changed}, language=intake.call_language)
+    cleaned, invalid, _shelters = intake_validate({**current, **on_file, **changed}, language=intake.call_language,
+                                                  at_vsp=intake.agency.is_vsp)
     for code, messages in invalid.items():
         errors.setdefault(code, []).extend(messages)
+    for target, sources in CARRIED_FROM.items():  # a repeated question follows the answer it carries
+        if any(source in changed for source in sources) and target in cleaned and str(current.get(target, "")) != str(cleaned[target]):
+            changed[target] = cleaned[target]
     if client is not None and ("ssn" in changed or "ssn_data_quality" in changed):
         _refuse_second_person_with_same_ssn(cleaned, holder=client.holding_agency, errors=errors, exclude_pk=client.pk)
     return cleaned, changed, errors

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<id:pk>/complete/", views.intake_complete_view, name="intake-complete"),
     path("<id:pk>/discard/", views.intake_discard_view, name="intake-discard"),
     path("<id:pk>/amend/", views.intake_amend_view, name="intake-amend"),
+    path("dv-referrals/", views.dv_referral_inbox, name="dv-referral-inbox"),
+    path("dv-referrals/<id:pk>/", views.dv_referral_mark_view, name="dv-referral-mark"),
 ]

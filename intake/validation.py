@@ -40,6 +40,8 @@ from ces.ssn import SSN_INVALID_FOR_FULL, SSN_NOT_NINE_DIGITS, ssn_is_valid, ssn
 from intake import policy
 from intake.questions import (
     BY_CODE,
+    CARRIED_FROM,
+    CONTEXT_CODES,
     DATE,
     DATETIME,
     DECIMAL,
@@ -57,7 +59,7 @@ from intake.questions import (
     applies,
 )
 
-__all__ = ["NON_FIELD", "clean_answers", "draft_values", "normalized", "plausible_dob"]
+__all__ = ["NON_FIELD", "answer_view", "carry_answers", "clean_answers", "draft_values", "normalized", "plausible_dob"]
 
 UNKNOWN_CODE = _("This is not a question of the intake form.")
 NOT_ONE_ANSWER = _("Send one answer here (text, a number or true/false), not a list or an object.")
@@ -92,14 +94,17 @@ START_BEFORE_DOB = _("Homelessness cannot start before the date of birth.")
 
 TEXT_LIMITS = {TEXT: 200, LONGTEXT: 1000}
 # Columns narrower than their question type's limit (ces.Client).
-COLUMN_LIMITS = {"first_name": 100, "middle_name": 100, "last_name": 100, "preferred_language_other": 100}
+COLUMN_LIMITS = {"dv_warm_first_name": 100, "first_name": 100, "middle_name": 100, "last_name": 100, "preferred_language_other": 100}
 EMAIL_LIMIT = 254
 DRAFT_VALUE_LIMIT = 2000  # what a draft keeps of one typed answer
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and servers differ a little
 EARLIEST = date(1900, 1, 1)  # intake-and-vat.md: "not before 1900-01-01"
 LATEST = date(2100, 12, 31)
 MAX_WHOLE_DIGITS = 9
-DRAFT_ONLY_CODES = ("_client_id", "_new_person")  # the duplicate decision, kept with the draft
+# The STOP box's decision, kept with the draft: the person chosen (or "new"), and for a known person
+# which identity to keep for each group (names, DOB, SSN: "file" or "caller") and why.
+IDENTITY_GROUPS = ("name", "dob", "ssn")
+DRAFT_ONLY_CODES = ("_client_id", "_new_person", *(f"_keep_{group}" for group in IDENTITY_GROUPS), "_identity_reason")
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DATETIME = re.compile(
@@ -156,6 +161,31 @@ def normalized(raw: Mapping[str, object]) -> dict[str, object]:
         else:
             result[code] = _text_or_blank(value)
     return result
+
+
+def answer_view(answers: Mapping[str, object]) -> dict[str, object]:
+    """What the visibility rules read: the answers to catalogue questions and the call's context
+    (intake.questions.CONTEXT_CODES), normalized."""
+    return normalized({k: v for k, v in answers.items() if k in BY_CODE or k in CONTEXT_CODES})
+
+
+def carry_answers(answers: Mapping[str, object], *, fill_only: bool = False) -> tuple[dict[str, object], dict[str, str]]:
+    """Ask once, carry the answer (intake.questions.CARRIED_FROM): a repeated question takes the
+    answer already given to the first question that applies. Returns (answers, {carried code:
+    the code it came from}). The form overrides whatever the repeat held; `fill_only` (the API)
+    fills only repeats left blank."""
+    result = dict(answers)
+    view = answer_view(result)
+    carried: dict[str, str] = {}
+    for code, sources in CARRIED_FROM.items():
+        if fill_only and _text_or_blank(result.get(code)) != "":
+            continue
+        for source in sources:
+            if view.get(source) and applies(BY_CODE[source], view):
+                result[code] = view[source]
+                carried[code] = source
+                break
+    return result, carried
 
 
 def draft_values(raw: Mapping[str, object]) -> tuple[dict[str, object], Errors]:
@@ -352,8 +382,10 @@ def clean_answers(
     refs: RefCheck | None = None,
     complete: bool = True,
     now: datetime | None = None,
+    context: Mapping[str, object] | None = None,
 ) -> tuple[dict[str, object], Errors]:
-    """Validate answers. `complete=True` also checks what finishing the intake needs.
+    """Validate answers. `complete=True` also checks what finishing the intake needs; `context`
+    holds the call's facts the rules read (intake.questions.CONTEXT_CODES).
 
     Never raises for any input: every problem is a message keyed by question code."""
     now = now or timezone.now()
@@ -363,7 +395,7 @@ def clean_answers(
         if code not in BY_CODE:
             errors.setdefault(code, []).append(UNKNOWN_CODE)
     known = {code: value for code, value in raw.items() if code in BY_CODE}
-    view = normalized(known)
+    view = {**normalized(known), **normalized({k: v for k, v in (context or {}).items() if k in CONTEXT_CODES})}
     cleaned: dict[str, object] = {}
     for question in QUESTIONS:
         if question.code not in view or not applies(question, view):

@@ -16,25 +16,48 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ces.access import client_is_visible_to
 from ces.audit import access_log_record
-from ces.inputs import bind
-from ces.models import AccessLog, ClientDocument
+from ces.inputs import bind, parse_id
+from ces.models import AccessLog, Client, ClientDocument
 from ces.web import screen_action
+from intake import policy
 from intake.duplicates import duplicate_search
-from intake.inputs import AmendInput, CallFormInput, CallStartInput, DiscardInput, stop_box_query
-from intake.models import Intake
+from intake.inputs import AmendInput, CallFormInput, CallStartInput, DiscardInput, DvReferralMarkInput, stop_box_query
+from intake.models import DvReferral, Intake
 from intake.pdf import VAT_ROWS
-from intake.presentation import WATCHED_FOR_DUPLICATES, live_score, section_views, visibility
-from intake.questions import BY_CODE, DECLINED, PERSONAL_CODES
-from intake.selectors import drafts_for, intake_get_for_user, intake_may_amend, poverty_table_in_force, victim_service_providers
+from intake.presentation import (
+    STOP_BOX_LABELS,
+    WATCHED_FOR_COMPARISON,
+    context_answers,
+    form_order,
+    live_score,
+    section_views,
+    visibility,
+)
+from intake.questions import BY_CODE, DECLINED, PERSONAL_CODES, dv_offer_place
+from intake.selectors import (
+    drafts_for,
+    dv_hotlines,
+    dv_referral_get_for_user,
+    dv_referrals_for,
+    intake_get_for_user,
+    intake_may_amend,
+    poverty_table_in_force,
+    vsps_for_county,
+)
 from intake.services import (
     AMENDABLE_SECTIONS,
     CONSENT_CODES,
+    IDENTITY_GROUP_CODES,
+    dv_referral_mark,
+    dv_referral_shared,
+    identity_groups_differing,
     intake_amend,
     intake_amend_errors,
     intake_amendable,
@@ -47,6 +70,7 @@ from intake.services import (
     intake_start,
     intake_validate,
 )
+from intake.validation import answer_view
 
 SAVED = _("Saved.")
 COMPLETED = _("Intake completed.")
@@ -67,8 +91,18 @@ DISCARDED = _("Draft discarded.")
 AMENDED = _("Intake amended; the history keeps the previous answers.")
 
 
-def _ref_options() -> dict[str, list[dict]]:
-    return {"dv_referral_agency": [{"value": str(a.pk), "label": a.name} for a in victim_service_providers()]}
+DV_REFERRAL_MARKED = _("Referral updated.")
+IDENTITY_GROUP_TITLES = {"name": _("Name"), "dob": _("Date of birth"), "ssn": _("Social Security number")}
+
+
+def _ref_options(county: str = "") -> dict[str, list[dict]]:
+    """The VSPs offered to this caller: those serving their county (data), else all."""
+    return {"dv_referral_agency": [{"value": str(a.pk), "label": a.name} for a in vsps_for_county(county)]}
+
+
+def _county(answers: dict) -> str:
+    county = answers.get("county")
+    return county if isinstance(county, str) else ""
 
 
 def _stop_box(request, answers: dict):
@@ -79,31 +113,107 @@ def _stop_box(request, answers: dict):
     return duplicate_search(user=request.user, request=request, **query)
 
 
+def _identity_display(values: dict, group: str, language: str) -> str:
+    """One identity group as the agent reads it: the values and their data quality."""
+    codes = IDENTITY_GROUP_CODES[group]
+    shown = []
+    for code in codes:
+        value = values.get(code)
+        if value in (None, ""):
+            continue
+        if code == "ssn":
+            shown.append(f"***-**-{str(value)[-4:]}")
+        elif code == "dob":
+            shown.append(date_format(value, "DATE_FORMAT") if hasattr(value, "year") else str(value))
+        elif code.endswith("_data_quality"):
+            shown.append(f"({BY_CODE[code].choice_label(str(value), language)})")
+        else:
+            shown.append(str(value))
+    return " ".join(shown) or "—"
+
+
+def _comparison(request, intake: Intake, answers: dict, cleaned: dict, errors: dict | None = None, *, log: bool = True) -> dict | None:
+    """The STOP box's side by side: the chosen person's record and the caller's answers, group by
+    group (name, DOB, SSN), with the agent's choice of which to keep. Only for a person the agent
+    may see (each showing is one access-log row); others are left alone and say so."""
+    client_id = answers.get("_client_id")
+    if client_id in (None, "", "new"):
+        return None
+    client = Client.objects.filter(pk=parse_id(client_id) or 0).select_related("holding_agency").first()
+    if client is None or (client.holding_agency.is_vsp and client.holding_agency_id != request.user.agency_id):
+        return None
+    if not client_is_visible_to(user=request.user, client=client):
+        return {"client": client, "visible": False}
+    if log:
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW_CLIENT, request=request, client=client, obj=intake,
+                          detail="STOP box: record compared with the caller's answers")
+    differing = identity_groups_differing(client, cleaned)
+    on_file = {code: getattr(client, code, "") for group in IDENTITY_GROUP_CODES.values() for code in group if code != "ssn"}
+    on_file["ssn"] = client.ssn_last4 or ""
+    rows = [
+        {"group": group, "title": IDENTITY_GROUP_TITLES[group], "differs": group in differing,
+         "file": _identity_display(on_file, group, intake.call_language),
+         "caller": _identity_display(cleaned, group, intake.call_language),
+         "keep": answers.get(f"_keep_{group}", ""), "errors": (errors or {}).get(f"_keep_{group}", [])}
+        for group in IDENTITY_GROUP_CODES
+    ]
+    needs_reason = any(row["differs"] and row["keep"] == "caller" for row in rows)
+    reason = answers.get("_identity_reason")
+    return {"client": client, "visible": True, "rows": rows, "differs": bool(differing), "needs_reason": needs_reason,
+            "reason": reason if isinstance(reason, str) else ""}
+
+
 def _form_context(request, intake: Intake, answers: dict, errors: dict | None = None, *, duplicates: bool = True,
-                  unstored: dict | None = None) -> dict:
+                  unstored: dict | None = None, comparison: bool = True, focus: bool = False) -> dict:
     """The call form for these answers. Without `errors` (finishing refused), the answers that
     would be refused are marked anyway, so a reopened draft shows what needs checking."""
     language = intake.call_language
-    cleaned, validation_errors, shelters = intake_validate(answers, complete=False, language=language)
+    at_vsp = intake.agency.is_vsp
+    cleaned, validation_errors, shelters = intake_validate(answers, complete=False, language=language, at_vsp=at_vsp)
     shown_errors = dict(errors) if errors is not None else {**validation_errors}
     for code, problems in (unstored or {}).items():
         shown_errors.setdefault(code, []).extend(problems)
     collected = cleaned.get("collected_at") or timezone.localtime()
+    ordered = sorted(shown_errors.items(), key=lambda item: form_order(item[0]))
+    county = _county(answers)
+    view = answer_view(context_answers(answers, at_vsp))
+    sections = section_views(answers, shown_errors, language, _ref_options(county), at_vsp=at_vsp)
     return {
         "intake": intake,
         "language": language,
         "answers": answers,
-        "sections": section_views(answers, shown_errors, language, _ref_options()),
+        "sections": sections,
         "errors": shown_errors,
-        "error_list": [(code, BY_CODE[code].wording(language) if code in BY_CODE else code, msgs) for code, msgs in shown_errors.items()],
+        "error_list": [
+            (code, BY_CODE[code].wording(language) if code in BY_CODE else STOP_BOX_LABELS.get(code, code), msgs)
+            for code, msgs in ordered
+        ],
         "shelters": shelters,
         "shelter_choice": str(answers.get("shelter_choice", "")),
-        "score": live_score(answers, cleaned, collected_at=collected, poverty=poverty_table_in_force()),
+        "score": live_score(answers, cleaned, collected_at=collected, poverty=poverty_table_in_force(), errors=validation_errors,
+                            at_vsp=at_vsp),
         "duplicates": _stop_box(request, answers) if duplicates else None,
+        "comparison": _comparison(request, intake, answers, cleaned, shown_errors) if comparison else None,
         "chosen_client": str(answers.get("_client_id", "")),
-        "new_person": answers.get("_new_person") == "yes",
         "declined": DECLINED,
+        "dv_place": dv_offer_place(view),
+        "dv_section": next(s for s in sections if s.code == "dv"),
+        "dv_hotlines": dv_hotlines(county),
+        "national_dv_hotline": policy.NATIONAL_DV_HOTLINE,
+        "national_dv_hotline_tty": policy.NATIONAL_DV_HOTLINE_TTY,
+        "at_vsp": at_vsp,
+        "autofocus": _first_unanswered(sections, answers) if focus else "",
     }
+
+
+def _first_unanswered(sections, answers: dict) -> str:
+    """The question the agent asks next when a call opens: the first shown one without an answer
+    (the call's date and method have their defaults)."""
+    for section in sections:
+        for q in section.questions:
+            if q.visible and q.widget != "carried" and section.code != "meta" and answers.get(q.code) in (None, ""):
+                return q.code
+    return ""
 
 
 @login_required
@@ -135,11 +245,18 @@ def intake_detail(request, pk: int):
             return _complete(request, intake)
         messages.success(request, SAVED)
         return render(request, "intake/form.html", _form_context(request, intake, saved.answers, unstored=saved.unstored))
-    return render(request, "intake/form.html", _form_context(request, intake, intake_draft_answers(intake)))
+    return render(request, "intake/form.html", _form_context(request, intake, intake_draft_answers(intake), focus=True))
 
 
-def _shelter_state(answers: dict, language: str) -> list:
-    return [(r.shelter.pk, r.eligible, tuple(r.reasons)) for r in intake_validate(answers, complete=False, language=language)[2]]
+def _shelter_state(answers: dict, language: str, at_vsp: bool) -> list:
+    return [(r.shelter.pk, r.eligible, tuple(r.reasons))
+            for r in intake_validate(answers, complete=False, language=language, at_vsp=at_vsp)[2]]
+
+
+def _live_errors(answers: dict, language: str, at_vsp: bool) -> dict:
+    """The answers that would be refused, as the agent goes (not what finishing needs)."""
+    return {code: [str(m) for m in msgs]
+            for code, msgs in intake_validate(answers, complete=False, language=language, at_vsp=at_vsp)[1].items()}
 
 
 @login_required
@@ -158,26 +275,56 @@ def intake_autosave_view(request, pk: int):
         response["HX-Refresh"] = "true"
         return response
     after = saved.answers
-    duplicates_changed = any(str(before.get(code, "")) != str(after.get(code, "")) for code in WATCHED_FOR_DUPLICATES)
-    context = _form_context(request, intake, after, duplicates=duplicates_changed, unstored=saved.unstored)
-    shown_before, shown_after = visibility(before), visibility(after)
+    at_vsp = intake.agency.is_vsp
+
+    def differs(codes) -> bool:
+        return any(str(before.get(code, "")) != str(after.get(code, "")) for code in codes)
+
+    shown_before, shown_after = visibility(before, at_vsp=at_vsp), visibility(after, at_vsp=at_vsp)
     changed = {block for block, shown in shown_after.items() if shown_before.get(block) != shown}
+    personal_redrawn = "section-personal" in changed  # it holds the STOP box: redraw that with it
+    # The STOP box is redrawn only when what it searches for changed (not for each key of a DOB).
+    duplicates_changed = stop_box_query(before) != stop_box_query(after) or personal_redrawn
+    comparison_changed = differs(WATCHED_FOR_COMPARISON) or personal_redrawn
+    context = _form_context(request, intake, after, duplicates=duplicates_changed, unstored=saved.unstored,
+                            comparison=comparison_changed)
+    dv_changed = bool(changed & {"dv-place", "section-dv"}) or (shown_after["dv-place"] is not None and differs(["county"]))
     sections = {s.code: s for s in context["sections"]}
     questions = {q.code: q for s in context["sections"] for q in s.questions}
     parts = [render_to_string("intake/_saved.html", {**context, "saved_at": timezone.localtime()}, request=request)]
+    swapped = set()
     for block in sorted(changed):
         kind, _sep, code = block.partition("-")
-        if kind == "section" and code in sections:
+        if kind == "section" and code in sections and code != "dv":
             parts.append(render_to_string("intake/_section.html", {**context, "section": sections[code], "oob": True}, request=request))
-        elif kind == "q" and code in questions and f"section-{questions[code].question.section}" not in changed:
+            swapped.update(q.code for q in sections[code].questions)
+        elif (kind == "q" and code in questions and f"section-{questions[code].question.section}" not in changed
+              and not (dv_changed and questions[code].question.section == "dv")):
             parts.append(render_to_string("intake/_question.html", {**context, "q": questions[code], "oob": True}, request=request))
-        elif kind == "dv":
-            parts.append(render_to_string("intake/_dv_banner.html", {**context, "oob": True}, request=request))
+            swapped.add(code)
+    if dv_changed:
+        for place in ("safety", "vi"):
+            parts.append(render_to_string("intake/_dv_slot.html", {**context, "place": place, "oob": True}, request=request))
+        swapped.update(q.code for q in sections["dv"].questions)
+        if changed & {"dv-place"}:
+            parts.append(render_to_string("intake/_dv_announce.html", {**context, "oob": True}, request=request))
+    # Validate as the agent goes: each question whose messages changed shows them now (only the
+    # messages are swapped, so the field being typed in keeps its focus and cursor).
+    errors_before = _live_errors(before, intake.call_language, at_vsp)
+    errors_after = {code: [str(m) for m in msgs] for code, msgs in context["errors"].items()}
+    for code in sorted(set(errors_before) | set(errors_after), key=form_order):
+        if (code in questions and questions[code].visible and code not in swapped
+                and errors_before.get(code) != errors_after.get(code)):
+            parts.append(render_to_string("intake/_field_errors.html", {"q": questions[code], "oob": True}, request=request))
+    if errors_before != errors_after:  # the list at the top follows (only where it is shown: static/js/ces.js)
+        parts.append(render_to_string("intake/_error_summary.html", {**context, "oob": True}, request=request))
     parts.append(render_to_string("intake/_score.html", {**context, "oob": True}, request=request))
-    if _shelter_state(before, intake.call_language) != _shelter_state(after, intake.call_language):
+    if _shelter_state(before, intake.call_language, at_vsp) != _shelter_state(after, intake.call_language, at_vsp):
         parts.append(render_to_string("intake/_shelters.html", {**context, "oob": True}, request=request))
     if duplicates_changed:
         parts.append(render_to_string("intake/_duplicates.html", {**context, "oob": True}, request=request))
+    if comparison_changed:
+        parts.append(render_to_string("intake/_compare.html", {**context, "oob": True}, request=request))
     return HttpResponse("".join(parts))
 
 
@@ -239,7 +386,8 @@ def _summary(request, intake: Intake):
         else []
     )
     answers = intake_answers(intake, personal=False)
-    _cleaned, _errors, shelters = intake_validate(answers, complete=False, language=request.LANGUAGE_CODE)
+    _cleaned, _errors, shelters = intake_validate(answers, complete=False, language=request.LANGUAGE_CODE,
+                                                  at_vsp=intake.agency.is_vsp)
     rows = (
         [{"wording": wording, "points": assessment.indicators.get(code, 0)} for code, wording in VAT_ROWS]
         if assessment
@@ -260,6 +408,8 @@ def _summary(request, intake: Intake):
             "documents": documents,
             "can_amend": intake_may_amend(request.user, intake),
             "dv_referral": getattr(intake, "dv_referral", None),
+            "dv_hotlines": dv_hotlines(intake.county),
+            "national_dv_hotline": policy.NATIONAL_DV_HOTLINE,
         },
     )
 
@@ -288,10 +438,38 @@ def intake_amend_view(request, pk: int):
                           obj=intake, detail="intake amendment form")
     hidden = set() if sees_person else set(PERSONAL_CODES) | set(CONSENT_CODES)
     sections = []
-    for section in section_views(current, errors, request.LANGUAGE_CODE, _ref_options()):
+    for section in section_views(current, errors, request.LANGUAGE_CODE, _ref_options(_county(current)), at_vsp=intake.agency.is_vsp):
         section.questions = [q for q in section.questions if q.code not in hidden]
         if section.code in AMENDABLE_SECTIONS and any(q.visible for q in section.questions):
             sections.append(section)
     error_list = [(code, BY_CODE[code].wording(request.LANGUAGE_CODE), texts) for code, texts in errors.items() if code in BY_CODE]
     return render(request, "intake/amend.html", {"intake": intake, "sections": sections, "errors": errors, "reason": reason,
                                                  "error_list": error_list, "declined": DECLINED, "person_hidden": not sees_person})
+
+
+# --- the VSP's inbox of warm referrals ----------------------------------------
+
+
+@login_required
+@permission_required("intake.view_dvreferral", raise_exception=True)
+def dv_referral_inbox(request):
+    """The warm referrals to the user's own VSP, newest first, with what the caller agreed to pass.
+
+    Reading them is one access-log row (they may hold a name and a callback number)."""
+    referrals = list(dv_referrals_for(request.user).select_related("handled_by").order_by("status", "-created_at")[:200])
+    for referral in referrals:
+        referral.shared = dv_referral_shared(referral)
+    access_log_record(user=request.user, action=AccessLog.Action.VIEW_LIST, request=request,
+                      detail=f"VSP warm referral inbox: {len(referrals)} referrals")
+    return render(request, "intake/dv_inbox.html", {"referrals": referrals, "statuses": DvReferral.Status})
+
+
+@login_required
+@require_POST
+@screen_action(fallback="dv-referral-inbox")
+def dv_referral_mark_view(request, pk: int):
+    referral = dv_referral_get_for_user(user=request.user, pk=pk)
+    values = bind(DvReferralMarkInput, request.POST)
+    dv_referral_mark(referral=referral, actor=request.user, status=values["status"])
+    messages.success(request, DV_REFERRAL_MARKED)
+    return redirect("dv-referral-inbox")

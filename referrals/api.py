@@ -11,20 +11,37 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ces.errors import Forbidden
 from ces.inputs import bind
-from referrals.inputs import DecisionInput, PullInput, ReferralFilter, ShelterStatusInput, VacancyInput, WalkInInput
-from referrals.outputs import PullOutput, ReferralOutput, ShelterReferralOutput, VacancyOutput
+from referrals.inputs import (
+    ChronicDocumentationInput,
+    DecisionInput,
+    PullInput,
+    ReferralFilter,
+    RejectionReviewFilter,
+    RejectionReviewInput,
+    ShelterStatusInput,
+    VacancyInput,
+    WalkInInput,
+)
+from referrals.outputs import PullOutput, ReferralOutput, RejectionRow, ShelterReferralOutput, VacancyOutput
 from referrals.selectors import (
     program_get_for_staff,
     referral_get_for_staff,
     referral_rows_for,
     referrals_visible_to,
+    rejection_get_for_reviewer,
+    rejections_for_review,
     shelter_get_for_staff,
     shelter_referral_get_for_staff,
     vacancy_get_for_staff,
 )
 from referrals.services import (
+    NOT_A_REVIEWER,
+    may_review_rejections,
+    referral_chronic_documentation_set,
     referral_decide,
+    referral_rejection_review,
     referrals_read_record,
     shelter_referral_status_set,
     shelter_walk_in_record,
@@ -64,6 +81,43 @@ class ReferralDecision(APIView):
         return Response(ReferralOutput(referral, context={"user": request.user}).data)
 
 
+class ReferralChronicDocumentation(APIView):
+    @extend_schema(request=ChronicDocumentationInput, responses={200: ReferralOutput},
+                   operation_id="referrals_chronic_documentation")
+    def post(self, request, pk: int):
+        referral = referral_get_for_staff(user=request.user, pk=pk)
+        referral = referral_chronic_documentation_set(referral=referral, actor=request.user,
+                                                      **bind(ChronicDocumentationInput, request.data))
+        referral = referral_get_for_staff(user=request.user, pk=referral.pk)
+        return Response(ReferralOutput(referral, context={"user": request.user}).data)
+
+
+class RejectionList(APIView):
+    """Providers' rejections for CoC staff's review ("justified and rare")."""
+
+    @extend_schema(parameters=[RejectionReviewFilter], responses={200: RejectionRow(many=True)},
+                   operation_id="referrals_rejections_list")
+    def get(self, request):
+        if not may_review_rejections(request.user):
+            raise Forbidden(NOT_A_REVIEWER)
+        filters = bind(RejectionReviewFilter, request.query_params)
+        rejections = list(rejections_for_review(user=request.user, reviewed=filters.get("reviewed", "no"))[:REFERRAL_LIST_LIMIT])
+        referrals_read_record(user=request.user, request=request._request,
+                              rows=referral_rows_for(user=request.user, referrals=rejections))
+        return Response(RejectionRow(rejections, many=True, context={"user": request.user}).data)
+
+
+class RejectionReview(APIView):
+    @extend_schema(request=RejectionReviewInput, responses={200: RejectionRow}, operation_id="referrals_rejection_review")
+    def post(self, request, pk: int):
+        if not may_review_rejections(request.user):
+            raise Forbidden(NOT_A_REVIEWER)
+        referral = rejection_get_for_reviewer(user=request.user, pk=pk)
+        referral_rejection_review(referral=referral, actor=request.user, **bind(RejectionReviewInput, request.data))
+        referral = rejection_get_for_reviewer(user=request.user, pk=pk)
+        return Response(RejectionRow(referral, context={"user": request.user}).data)
+
+
 class ReferralList(APIView):
     @extend_schema(parameters=[ReferralFilter], responses={200: ReferralOutput(many=True)}, operation_id="referrals_list")
     def get(self, request):
@@ -100,6 +154,10 @@ urlpatterns = [
     path("vacancies/<id:pk>/pull/", VacancyPull.as_view(), name="api-vacancy-pull"),
     path("referrals/", ReferralList.as_view(), name="api-referral-list"),
     path("referrals/<id:pk>/decision/", ReferralDecision.as_view(), name="api-referral-decision"),
+    path("referrals/<id:pk>/chronic-documentation/", ReferralChronicDocumentation.as_view(),
+         name="api-referral-chronic-documentation"),
+    path("referrals/rejections/", RejectionList.as_view(), name="api-referral-rejections"),
+    path("referrals/<id:pk>/rejection-review/", RejectionReview.as_view(), name="api-referral-rejection-review"),
     path("shelter-referrals/<id:pk>/status/", ShelterReferralStatus.as_view(), name="api-shelter-referral-status"),
     path("shelters/<id:pk>/walk-ins/", ShelterWalkIn.as_view(), name="api-shelter-walk-in"),
 ]

@@ -1,6 +1,7 @@
 """The declared input of each referral action: one class per action, bound by its screen
 (request.POST), its API endpoint (request.data) and read by the OpenAPI schema."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
 
@@ -25,8 +26,38 @@ class VacancyInput(serializers.Serializer):
 
 
 class PullInput(serializers.Serializer):
-    count = WholeNumberOrDefault(min_value=1, max_value=policy.MAX_OPEN_REFERRALS_PER_VACANCY,
-                                 default=policy.MAX_OPEN_REFERRALS_PER_VACANCY)
+    # Absent: as many as the vacancy has room for (five per open bed/unit).
+    count = WholeNumberOrDefault(min_value=1, max_value=policy.MAX_OPEN_REFERRALS_PER_UNIT * policy.VACANCY_MAX_UNITS,
+                                 required=False)
+
+
+class Codes(serializers.MultipleChoiceField):
+    """Several codes from a list (a JSON list, or a form's repeated checkboxes); none is an empty list."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", list)
+        super().__init__(choices=choices, **kwargs)
+        codes = ", ".join(str(code) for code in self.choices)
+        self.error_messages["invalid_choice"] = _("Choose from: {codes}.").format(codes=codes)
+        self.error_messages["not_a_list"] = _("Send a list of codes from: {codes}.").format(codes=codes)
+
+    def to_internal_value(self, data):
+        return sorted(super().to_internal_value(data))
+
+
+class ChronicDocumentationInput(serializers.Serializer):
+    items = Codes(policy.CHRONIC_DOCUMENTATION_CODES)
+    note = Text(max_length=2000)
+
+
+class RejectionReviewInput(serializers.Serializer):
+    finding = Choice(policy.REJECTION_REVIEW_CODES)
+    note = Text(max_length=2000)
+
+
+class RejectionReviewFilter(serializers.Serializer):
+    reviewed = Choice(["yes", "no", "all"], required=False)
 
 
 class DecisionInput(serializers.Serializer):

@@ -132,6 +132,16 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # For a chronic-dedicated program: the documents of chronic homelessness checked on file
+    # (codes of referrals.policy.CHRONIC_DOCUMENTATION); enrolment is refused until all are.
+    chronic_documentation = models.JSONField(_("chronic homelessness documentation"), default=list, blank=True)
+    # CoC staff's review of a provider's rejection ("justified and rare").
+    rejection_review = models.CharField(_("CoC review of the rejection"), max_length=20, blank=True,
+                                        choices=[("justified", _("Justified")), ("not_justified", _("Not justified"))])
+    rejection_review_note = models.TextField(_("review note"), blank=True)
+    rejection_reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                              related_name="+")
 
     history = HistoricalRecords()
 
@@ -144,6 +154,7 @@ class Referral(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["program", "status"], name="referral_program_status_idx")]
+        permissions = [("review_rejection", "Can review providers' rejections of referrals (CoC staff)")]
 
     def __str__(self) -> str:
         return f"Referral #{self.pk} ({self.status})"
@@ -171,6 +182,8 @@ class CeEvent(models.Model):
     entry = models.ForeignKey("bnl.BnlEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
     shelter_referral = models.OneToOneField(ShelterReferral, on_delete=models.PROTECT, null=True, blank=True, related_name="ce_event")
+    # An event the intake itself produced (prevention, out-of-area services): the call it came from.
+    intake = models.ForeignKey("intake.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="ce_events")
     event = models.PositiveSmallIntegerField(choices=Event.choices)
     event_date = models.DateField()
     program = models.ForeignKey("ces.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -6,8 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ces.access import client_is_visible_to
+from referrals import policy
 from referrals.models import Referral, ShelterReferral, Vacancy
-from referrals.selectors import contact_instruction
+from referrals.selectors import appeal_route, contact_instruction
 
 
 class VacancyOutput(serializers.ModelSerializer):
@@ -25,6 +26,12 @@ class ReferredClient(serializers.Serializer):
     phone_primary = serializers.CharField()
 
 
+class AppealRouteOutput(serializers.Serializer):
+    agency_id = serializers.IntegerField(help_text="First appeal: with this agency, under its appeal protocol.")
+    agency_name = serializers.CharField()
+    grievance_url = serializers.CharField(help_text="Then: a CE grievance to the Outcomes and Measurements Committee.")
+
+
 class ReferralOutput(serializers.ModelSerializer):
     vacancy_id = serializers.IntegerField()
     program_id = serializers.IntegerField()
@@ -33,11 +40,28 @@ class ReferralOutput(serializers.ModelSerializer):
     score = serializers.IntegerField(source="entry.score")
     contact = serializers.SerializerMethodField()
     client = serializers.SerializerMethodField()
+    chronic_documentation = serializers.ListField(child=serializers.CharField())
+    chronic_documentation_missing = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
         fields = ["id", "vacancy_id", "program_id", "bnl_entry_id", "rank", "label", "score", "status", "reason",
-                  "justification", "created_at", "decided_at", "contact", "client"]
+                  "justification", "created_at", "decided_at", "contact", "client", "chronic_documentation",
+                  "chronic_documentation_missing", "appeal", "rejection_review", "rejection_review_note",
+                  "rejection_reviewed_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_chronic_documentation_missing(self, referral: Referral) -> list[str]:
+        """Checklist items still needed before a chronic-dedicated program may enrol (empty otherwise)."""
+        done = set(referral.chronic_documentation or [])
+        if not referral.program.requires_chronic:
+            return []
+        return [code for code in policy.CHRONIC_DOCUMENTATION_CODES if code not in done]
+
+    @extend_schema_field(AppealRouteOutput(allow_null=True))
+    def get_appeal(self, referral: Referral) -> dict | None:
+        return appeal_route(referral)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_contact(self, referral: Referral) -> str | None:
@@ -50,6 +74,14 @@ class ReferralOutput(serializers.ModelSerializer):
             return None
         return {"id": client.pk, "first_name": client.first_name, "last_name": client.last_name,
                 "phone_primary": str(client.phone_primary or "")}
+
+
+class RejectionRow(ReferralOutput):
+    program_name = serializers.CharField(source="program.name")
+    agency_name = serializers.CharField(source="program.agency.name")
+
+    class Meta(ReferralOutput.Meta):
+        fields = [*ReferralOutput.Meta.fields, "program_name", "agency_name"]
 
 
 class PulledReferral(serializers.ModelSerializer):

@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
+from bnl.policy import max_open_referrals
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.models import Program, User
@@ -61,6 +63,46 @@ def referral_get_for_staff(*, user: User, pk: int) -> Referral:
         raise Http404("No such referral.") from None
 
 
+def appeal_route(referral: Referral) -> dict | None:
+    """A provider's rejection can be appealed: first with the agency (its appeal protocol), then to the
+    CoC's Outcomes and Measurements Committee as a CE grievance (the grievances app's filing page)."""
+    if referral.status != Referral.Status.PROVIDER_REJECTED:
+        return None
+    agency = referral.program.agency
+    return {"agency_id": agency.pk, "agency_name": agency.name,
+            "grievance_url": f"{reverse('grievances-grievance-new')}?referral={referral.pk}"}
+
+
+def rejections_for_review(*, user: User, reviewed: str = "no") -> QuerySet[Referral]:
+    """Providers' rejections for CoC staff's review, newest first ("justified and rare")."""
+    if not user.is_authenticated or not user.has_perm("referrals.review_rejection"):
+        return Referral.objects.none()
+    rejections = (Referral.objects.filter(status=Referral.Status.PROVIDER_REJECTED)
+                  .select_related("entry__client__holding_agency", "entry__vsp", "program__agency", "rejection_reviewed_by"))
+    if reviewed == "no":
+        rejections = rejections.filter(rejection_review="")
+    elif reviewed == "yes":
+        rejections = rejections.exclude(rejection_review="")
+    return rejections.order_by("-decided_at", "-pk")
+
+
+def rejection_rates_by_program(*, user: User) -> list[dict]:
+    """Per program: referrals decided and how many were rejected by the provider (rare?)."""
+    if not user.is_authenticated or not user.has_perm("referrals.review_rejection"):
+        return []
+    rows = (Referral.objects.exclude(status__in=Referral.OPEN_STATUSES).values("program_id", "program__name")
+            .annotate(decided=Count("pk"), rejected=Count("pk", filter=Q(status=Referral.Status.PROVIDER_REJECTED)))
+            .order_by("program__name"))
+    return [{**row, "share": round(100 * row["rejected"] / row["decided"]) if row["decided"] else 0} for row in rows]
+
+
+def rejection_get_for_reviewer(*, user: User, pk: int) -> Referral:
+    try:
+        return rejections_for_review(user=user, reviewed="all").get(pk=pk)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such rejection.") from None
+
+
 def contact_instruction(*, user: User, entry: BnlEntry) -> str:
     """Who a program contacts about a referred person it may not see (DV: the VSP)."""
     if entry.client_id is None:
@@ -84,6 +126,10 @@ def referral_rows_for(*, user: User, referrals: Iterable[Referral]) -> list[dict
             "name": entry.client.full_name if visible else "",
             "client": entry.client if visible else None,
             "outcomes": [(code, policy.OUTCOME_LABELS[code]) for code in policy.DECIDABLE.get(referral.status, ())],
+            "chronic_checklist": [
+                (code, label, code in (referral.chronic_documentation or []))
+                for code, label in policy.CHRONIC_DOCUMENTATION
+            ] if referral.program.requires_chronic and referral.status in Referral.OPEN_STATUSES else [],
         })
     return rows
 
@@ -95,7 +141,10 @@ def vacancies_open_with_rows(*, user: User, program: Program) -> list[Vacancy]:
         referrals = vacancy.referrals.select_related("entry__client__holding_agency", "entry__vsp").order_by("rank")
         vacancy.rows = referral_rows_for(user=user, referrals=referrals)
         vacancy.open_count = sum(1 for row in vacancy.rows if row["referral"].status in Referral.OPEN_STATUSES)
-        vacancy.may_pull = vacancy.open_count < policy.MAX_OPEN_REFERRALS_PER_VACANCY
+        enrolled = sum(1 for row in vacancy.rows if row["referral"].status == Referral.Status.ENROLLED)
+        vacancy.max_open = max_open_referrals(max(0, vacancy.units - enrolled))
+        vacancy.room = max(0, vacancy.max_open - vacancy.open_count)
+        vacancy.may_pull = vacancy.room > 0
     return vacancies
 
 

@@ -18,13 +18,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from bnl.eligibility import eligible_q, list_scope_q
 from bnl.models import BnlEntry
-from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_VACANCY
-from bnl.services import position_record
+from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_UNIT, max_open_referrals
+from bnl.services import bnl_chronic_sweep, bnl_twin_follow, position_record
 from ces import roles
 from ces.audit import access_log_record, history_save
 from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadlines_schedule
-from ces.errors import NON_FIELD, Invalid, NotFound
+from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import AccessLog, Client, Program, User
 from ces.notifications import notification_send
 from ces.selectors import users_with_role
@@ -37,7 +37,7 @@ VACANCY_NOT_OPEN = _("This vacancy is no longer open.")
 NOT_A_HOUSING_PROGRAM = _("Vacancies are recorded for transitional housing, rapid re-housing and PSH programs.")
 UNITS_RANGE = format_lazy(_("Record between {low} and {high} units."), low=policy.VACANCY_MIN_UNITS,
                           high=policy.VACANCY_MAX_UNITS)
-COUNT_RANGE = _("Pull between 1 and 5 people.")
+COUNT_RANGE = _("Pull between 1 and {high} people: five per open bed or unit of this vacancy.")
 ALREADY_DECIDED = _("This referral is already closed ({status}).")
 OUTCOME_UNKNOWN = _("Choose one of: accepted, enrolled, client_declined, provider_rejected, not_selected.")
 REASON_REQUIRED = _("Choose the reason for rejecting from the list.")
@@ -47,6 +47,15 @@ DENIAL_REASON_REQUIRED = _("Say why the person was denied.")
 WALK_IN_NAME_REQUIRED = _("Write the person's name (or what they want to be called).")
 WALK_IN_ARRIVED = _("A walk-in has arrived and cannot be denied: there is no status to change.")
 NOT_YOUR_PROGRAM = _("No such program.")
+CHRONIC_DOCUMENTATION_MISSING = _("This program serves chronically homeless people: the answers at intake are self-reported, "
+                                  "so check every document of chronic homelessness on the referral before enrolling ({missing}).")
+CHRONIC_DOCUMENTATION_NOT_NEEDED = _("This program does not require chronic homelessness; there is nothing to document.")
+CHRONIC_DOCUMENTATION_CLOSED = _("This referral is closed; its documentation can no longer change.")
+CHRONIC_ITEM_UNKNOWN = _("Choose items from the documentation checklist.")
+NOT_A_REJECTION = _("Only a provider's rejection is reviewed.")
+REVIEW_FINDING_REQUIRED = _("Say whether the rejection was justified.")
+REVIEW_NOTE_REQUIRED = _("Write what the review found: a rejection found not justified needs the reason.")
+NOT_A_REVIEWER = _("Only CoC staff review providers' rejections.")
 
 REMINDER_KIND = "referrals.reminder"
 EXPIRY_KIND = "referrals.expire"
@@ -82,37 +91,87 @@ def vacancy_create(*, program: Program, actor: User, units: int = 1, note: str =
     return history_save(vacancy, actor=actor, reason="vacancy recorded")
 
 
+def vacancy_open_units(vacancy: Vacancy) -> int:
+    """Beds/units of the vacancy not yet filled by an enrolment."""
+    return max(0, vacancy.units - vacancy.referrals.filter(status=Referral.Status.ENROLLED).count())
+
+
 @transaction.atomic
-def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int = MAX_OPEN_REFERRALS_PER_VACANCY) -> Pull:
-    """Refer the top eligible active entries to the vacancy, never more than five open at once."""
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_OPEN_REFERRALS_PER_VACANCY:
-        raise Invalid({"count": [COUNT_RANGE]})
+def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> Pull:
+    """Refer the top eligible active entries to the vacancy: at most five open referrals per open
+    bed/unit ("a maximum of five (5) eligible individuals" for each), never the same person twice
+    (a VSP entry and its CoC copy are one person), safe under concurrency."""
     vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency").get(pk=vacancy.pk)
     _require_program_staff(actor, vacancy.program)
+    limit = max_open_referrals(vacancy_open_units(vacancy))
+    high = max(MAX_OPEN_REFERRALS_PER_UNIT, limit)
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= high):
+        raise Invalid({"count": [format_lazy(COUNT_RANGE, high=high)]})
     if vacancy.status != Vacancy.Status.OPEN:
         raise Invalid({NON_FIELD: [VACANCY_NOT_OPEN]})
     program = vacancy.program
     open_now = vacancy.referrals.filter(status__in=Referral.OPEN_STATUSES).count()
-    room = max(0, min(count, MAX_OPEN_REFERRALS_PER_VACANCY - open_now))
+    room = max(0, min(count if count is not None else limit, limit - open_now))
+    _chronic_catch_up(actor=actor)
     eligible = BnlEntry.objects.filter(list_scope_q(program) & eligible_q(program))
-    chosen: list[BnlEntry] = []
-    if room:
-        chosen = list(
-            eligible.filter(status=BnlEntry.Status.ACTIVE)
-            .order_by(*BNL_ORDER)
-            .select_for_update(skip_locked=True)[:room]
-        )
-    pull = Pull(vacancy=vacancy, requested=count, pulled_count=len(chosen), pulled_by=actor)
-    pull.candidates = _pull_audit(eligible, chosen)
+    chosen, twins, skipped = _choose(eligible, room) if room else ([], [], {})
+    pull = Pull(vacancy=vacancy, requested=count if count is not None else room, pulled_count=len(chosen), pulled_by=actor)
+    pull.candidates = _pull_audit(eligible, chosen, skipped)
     pull.save()
     if chosen:
         ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
-        _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, ranks=ranks, actor=actor)
+        _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, twins=twins, ranks=ranks, actor=actor)
     return pull
 
 
+def _chronic_catch_up(*, actor: User) -> None:
+    """Flags due today are set before anyone is pulled, even if tonight's sweep has not run yet."""
+    from ces.system_user import system_user_get  # noqa: PLC0415
+
+    if BnlEntry.objects.filter(chronic=False, chronic_due_on__lte=timezone.localdate(),
+                               status__in=BnlEntry.OPEN_STATUSES).exists():
+        bnl_chronic_sweep(actor=system_user_get())
+
+
+def _choose(eligible, room: int) -> tuple[list[BnlEntry], list[BnlEntry], dict[int, str]]:
+    """The top `room` active entries in list order, each locked (SKIP LOCKED: another pull at the same
+    moment takes others). A person's other half (DV parallel process) is locked too and must be
+    active; it is never taken as well. Returns (chosen, their twins, skipped entry id → why)."""
+    chosen: list[BnlEntry] = []
+    twins: list[BnlEntry] = []
+    taken: set[int] = set()
+    skipped: dict[int, str] = {}
+    examined: list[int] = []
+    candidates = eligible.filter(status=BnlEntry.Status.ACTIVE).order_by(*BNL_ORDER)
+    while len(chosen) < room:
+        batch = list(candidates.exclude(pk__in=examined).select_for_update(skip_locked=True)[:room - len(chosen)])
+        if not batch:
+            break
+        ids = [entry.pk for entry in batch]
+        copies = dict(BnlEntry.objects.filter(source_entry_id__in=ids).values_list("source_entry_id", "pk"))
+        for entry in batch:
+            examined.append(entry.pk)
+            twin_id = entry.source_entry_id or copies.get(entry.pk)
+            if entry.pk in taken:
+                skipped[entry.pk] = "same person as an entry pulled above (VSP list and CoC list)"
+                continue
+            if twin_id is not None:
+                twin = (BnlEntry.objects.select_for_update(skip_locked=True)
+                        .filter(pk=twin_id, status=BnlEntry.Status.ACTIVE).first())
+                if twin is None:
+                    skipped[entry.pk] = "same person is on referral from the other list"
+                    continue
+                twins.append(twin)
+                taken.add(twin_id)
+            chosen.append(entry)
+            taken.add(entry.pk)
+            if len(chosen) >= room:
+                break
+    return chosen, twins, skipped
+
+
 AUDIT_CHUNK = 500
-AUDIT_COLUMNS = ("pk", "score", "length_of_time_homeless_days", "status", "client_id", "client__holding_agency__initials",
+AUDIT_COLUMNS = ("pk", "score", "homeless_since", "status", "client_id", "client__holding_agency__initials",
                  "vsp__initials", "vsp_client_number")
 
 
@@ -122,7 +181,7 @@ def _audit_label(row: dict) -> str:
     return f"{row['client__holding_agency__initials']}-{row['client_id']:06d}"
 
 
-def _pull_audit(eligible, chosen: list[BnlEntry]) -> list[dict]:
+def _pull_audit(eligible, chosen: list[BnlEntry], skipped: dict[int, str] | None = None) -> list[dict]:
     """Every eligible open entry ranked down to the last one pulled, and what happened to each.
 
     Reads the eligible open entries in list order (the open-list index) as
@@ -150,11 +209,13 @@ def _pull_audit(eligible, chosen: list[BnlEntry]) -> list[dict]:
                 action, reason = "passed_over", "on referral to another program"
             elif entry["status"] == BnlEntry.Status.INACTIVE:
                 action, reason = "passed_over", "inactive (no contact)"
+            elif entry["pk"] in (skipped or {}):
+                action, reason = "passed_over", skipped[entry["pk"]]
             else:
                 active_rank += 1
                 action, reason = "passed_over", "being referred by another program's pull at the same moment"
             rows.append({"rank": rank, "entry_id": entry["pk"], "label": _audit_label(entry), "score": entry["score"],
-                         "days_homeless": entry["length_of_time_homeless_days"], "status": entry["status"],
+                         "days_homeless": (timezone.localdate() - entry["homeless_since"]).days, "status": entry["status"],
                          "action": action, "reason": reason, "active_rank": active_rank})
             if not remaining:
                 break
@@ -167,7 +228,8 @@ def _deadline_at(start: datetime, business_days: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
 
 
-def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], ranks: dict[int, int], actor: User) -> list[Referral]:
+def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], twins: list[BnlEntry], ranks: dict[int, int],
+                    actor: User) -> list[Referral]:
     """The pulled entries' referrals, their status change, HUD events and deadlines, in a few
     bulk statements (the rows are built here from locked, valid records; history is written too)."""
     program = vacancy.program
@@ -181,6 +243,13 @@ def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], ra
         entry.updated_at = now
     bulk_update_with_history(entries, BnlEntry, ["status", "updated_at"], default_user=actor,
                              default_change_reason=f"referred to {program.name} (vacancy #{vacancy.pk})")
+    if twins:
+        # One person: the other half (VSP entry or CoC copy) is on referral too, with no referral of its own.
+        for twin in twins:
+            twin.status = BnlEntry.Status.ON_REFERRAL
+            twin.updated_at = now
+        bulk_update_with_history(twins, BnlEntry, ["status", "updated_at"], default_user=actor,
+                                 default_change_reason=f"one person: on referral through the other list (vacancy #{vacancy.pk})")
     reminder_at = _deadline_at(now, policy.REMINDER_BUSINESS_DAYS)
     expiry_at = _deadline_at(now, policy.EXPIRY_BUSINESS_DAYS)
     deadlines_schedule(
@@ -211,6 +280,11 @@ def referral_decide(*, referral: Referral, outcome: str, actor: User, reason: st
         raise Invalid({"outcome": [OUTCOME_UNKNOWN]})
     if outcome not in policy.DECIDABLE[referral.status]:
         raise Invalid({"outcome": [format_lazy(ALREADY_DECIDED, status=referral.get_status_display())]})
+    if outcome == Referral.Status.ENROLLED:
+        missing = chronic_documentation_missing(referral)
+        if missing:
+            raise Invalid({"chronic_documentation": [format_lazy(
+                CHRONIC_DOCUMENTATION_MISSING, missing="; ".join(str(policy.CHRONIC_DOCUMENTATION_LABELS[c]) for c in missing))]})
     if outcome == Referral.Status.PROVIDER_REJECTED:
         errors = {}
         if reason not in policy.REJECTION_REASON_CODES:
@@ -257,12 +331,14 @@ def _enrolled(referral: Referral, entry: BnlEntry, *, actor: User) -> None:
         # chronically-homeless flag is removed (history keeps it)."
         entry.status = BnlEntry.Status.ACTIVE
         entry.chronic = False
+        entry.chronic_due_on = None
         history_save(entry, actor=actor, reason=f"entered transitional housing ({referral.program.name}); chronic flag removed")
     else:
         entry.status = BnlEntry.Status.HOUSED
         entry.status_reason = f"moved in: {referral.program.name}"
         history_save(entry, actor=actor, reason=f"housed by {referral.program.name}")
     position_record(entry)
+    bnl_twin_follow(entry, actor=actor, reason=f"enrolled in {referral.program.name}")
     vacancy = referral.vacancy
     enrolled = vacancy.referrals.filter(status=Referral.Status.ENROLLED).count()
     if enrolled >= vacancy.units:
@@ -285,6 +361,7 @@ def _back_to_active(entry: BnlEntry, *, actor: User, why: str) -> None:
         entry.status = BnlEntry.Status.ACTIVE
         history_save(entry, actor=actor, reason=f"back on the list, same place: {why}")
         position_record(entry)
+        bnl_twin_follow(entry, actor=actor, reason=f"back on the list: {why}")
 
 
 CE_RESULTS = {
@@ -295,12 +372,16 @@ CE_RESULTS = {
 
 
 def _ce_result(referral: Referral, outcome: str, *, actor: User) -> None:
+    """HUD 4.20: a ResultDate only with a ReferralResult. HUD's three results are client accepted,
+    client rejected and provider rejected; an expired or not-selected referral has neither (the
+    event stays a referral with no result), so the export never carries a date without a result."""
     event = CeEvent.objects.filter(referral=referral).first()
     if event is None:
         return
-    event.referral_result = CE_RESULTS.get(outcome)
-    event.result_date = timezone.localdate()
-    history_save(event, actor=actor, reason=f"referral result: {outcome}")
+    result = CE_RESULTS.get(outcome)
+    event.referral_result = result
+    event.result_date = timezone.localdate() if result is not None else None
+    history_save(event, actor=actor, reason=f"referral result: {outcome}" if result else f"referral ended without a HUD result: {outcome}")
 
 
 @transaction.atomic
@@ -342,6 +423,78 @@ def _notify_program_and_coc(referral: Referral, *, subject, body) -> None:
                   *users_with_role(roles.COC_STAFF)}
     for user in sorted(recipients, key=lambda u: u.pk):
         notification_send(recipient=user, subject=subject, body=body, link=reverse("program-detail", args=[referral.program_id]))
+
+
+# --- HUD 4.20 events of the intake's own branches ----------------------------------
+
+
+def intake_ce_events_record(*, intake, actor: User, assessment=None) -> list[CeEvent]:
+    """The Coordinated Entry events a completed intake produces by itself (referrals.policy)."""
+    from intake.models import Intake  # noqa: PLC0415  (intake.services imports this module)
+
+    on = timezone.localdate(intake.collected_at) if intake.collected_at else timezone.localdate()
+    events = []
+    if intake.outcome == Intake.Outcome.OUTSIDE_COC:
+        events.append((CeEvent.Event.NON_CONTINUUM_SERVICES, "HUD 4.20 out-of-area resources (outside the CoC)"))
+    if assessment is not None and assessment.sleep_location_30d in policy.AT_RISK_SLEEP_LOCATIONS:
+        events.append((CeEvent.Event.PREVENTION, "HUD 4.20 referral to prevention assistance (at risk)"))
+    return [history_save(CeEvent(client=intake.client, intake=intake, event=event, event_date=on, created_by=actor),
+                         actor=actor, reason=reason) for event, reason in events]
+
+
+# --- chronic documentation, rejection review ---------------------------------------
+
+
+def chronic_documentation_missing(referral: Referral) -> list[str]:
+    """The checklist items not yet on file, for a program that requires chronic homelessness."""
+    if not referral.program.requires_chronic:
+        return []
+    done = set(referral.chronic_documentation or [])
+    return [code for code in policy.CHRONIC_DOCUMENTATION_CODES if code not in done]
+
+
+@transaction.atomic
+def referral_chronic_documentation_set(*, referral: Referral, items: list[str], actor: User, note: str = "") -> Referral:
+    """The receiving program's staff record which chronic-homelessness documents are on file."""
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("program__agency").get(pk=referral.pk)
+    _require_program_staff(actor, referral.program)
+    if not referral.program.requires_chronic:
+        raise Invalid({NON_FIELD: [CHRONIC_DOCUMENTATION_NOT_NEEDED]})
+    if referral.status not in Referral.OPEN_STATUSES:
+        raise Invalid({NON_FIELD: [CHRONIC_DOCUMENTATION_CLOSED]})
+    items = list(items or [])
+    if any(item not in policy.CHRONIC_DOCUMENTATION_CODES for item in items):
+        raise Invalid({"items": [CHRONIC_ITEM_UNKNOWN]})
+    referral.chronic_documentation = [code for code in policy.CHRONIC_DOCUMENTATION_CODES if code in items]
+    reason = "chronic documentation: " + (", ".join(referral.chronic_documentation) or "none")
+    note = (note or "").strip()
+    history_save(referral, actor=actor, reason=reason + (f" ({note})" if note else ""))
+    return referral
+
+
+def may_review_rejections(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm("referrals.review_rejection")
+
+
+@transaction.atomic
+def referral_rejection_review(*, referral: Referral, finding: str, actor: User, note: str = "") -> Referral:
+    """CoC staff review a provider's rejection: rejections must be "justified and rare"."""
+    if not may_review_rejections(actor):
+        raise Forbidden(NOT_A_REVIEWER)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    if referral.status != Referral.Status.PROVIDER_REJECTED:
+        raise Invalid({NON_FIELD: [NOT_A_REJECTION]})
+    note = (note or "").strip()
+    if finding not in policy.REJECTION_REVIEW_CODES:
+        raise Invalid({"finding": [REVIEW_FINDING_REQUIRED]})
+    if finding == "not_justified" and not note:
+        raise Invalid({"note": [REVIEW_NOTE_REQUIRED]})
+    referral.rejection_review = finding
+    referral.rejection_review_note = note
+    referral.rejection_reviewed_by = actor
+    referral.rejection_reviewed_at = timezone.now()
+    history_save(referral, actor=actor, reason=f"rejection reviewed by CoC staff: {finding}")
+    return referral
 
 
 # --- emergency shelter ---------------------------------------------------------

@@ -4,15 +4,14 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML
 
 from ces import roles
 from ces.access import client_is_visible_to
+from ces.documents import pdf_render
 from ces.models import User
 from ces.notifications import notification_send
 from ces.selectors import users_with_role
@@ -56,12 +55,12 @@ def shelter_daily_list_make(*, shelter: Shelter, now: datetime | None = None) ->
     staff = list(shelter_staff(shelter))
     # Names appear where the shelter's staff may see them (consent); otherwise the label.
     viewer = staff[0] if staff else None
-    html = render_to_string("referrals/shelter_list_pdf.html", {
+    content = pdf_render("referrals/shelter_list_pdf.html", {
         "shelter": shelter, "rows": _rows(shelter, referrals, viewer), "start": start, "end": end, "day": day,
         "generated_at": timezone.localtime(),
     })
     daily = ShelterDailyList(shelter=shelter, date=day, period_start=start, period_end=end, referral_count=len(referrals))
-    daily.file.save(f"{shelter.pk}-{day:%Y-%m-%d}.pdf", ContentFile(HTML(string=html).write_pdf()), save=False)
+    daily.file.save(f"{shelter.pk}-{day:%Y-%m-%d}.pdf", ContentFile(content), save=False)
     try:
         with transaction.atomic():
             daily.save()

@@ -8,15 +8,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ces.inputs import bind
+from ces.errors import Forbidden
+from ces.inputs import bind, check
 from ces.web import screen_action
 from referrals import policy
-from referrals.inputs import DecisionInput, PullInput, ShelterStatusInput, VacancyInput, WalkInInput
+from referrals.inputs import (
+    ChronicDocumentationInput,
+    DecisionInput,
+    PullInput,
+    RejectionReviewFilter,
+    RejectionReviewInput,
+    ShelterStatusInput,
+    VacancyInput,
+    WalkInInput,
+)
 from referrals.selectors import (
     program_get_for_staff,
     programs_run_by,
     referral_get_for_staff,
+    referral_rows_for,
     referrals_decided_recently,
+    rejection_get_for_reviewer,
+    rejection_rates_by_program,
+    rejections_for_review,
     shelter_daily_list_get_for_staff,
     shelter_get_for_staff,
     shelter_referral_get_for_staff,
@@ -26,7 +40,11 @@ from referrals.selectors import (
     vacancy_get_for_staff,
 )
 from referrals.services import (
+    NOT_A_REVIEWER,
+    may_review_rejections,
+    referral_chronic_documentation_set,
     referral_decide,
+    referral_rejection_review,
     referrals_read_record,
     shelter_daily_list_download_record,
     shelter_list_window,
@@ -57,7 +75,7 @@ def program_detail(request, pk: int):
                           rows=[row for vacancy in vacancies for row in vacancy.rows] + recent)
     return render(request, "referrals/program.html", {
         "program": program, "vacancies": vacancies, "recent": recent, "rejection_reasons": policy.REJECTION_REASONS,
-        "max_open": policy.MAX_OPEN_REFERRALS_PER_VACANCY,
+        "per_unit": policy.MAX_OPEN_REFERRALS_PER_UNIT,
     })
 
 
@@ -80,7 +98,7 @@ def vacancy_pull_view(request, pk: int):
     if pull.pulled_count:
         messages.success(request, _("%(n)s people referred from the top of the list.") % {"n": pull.pulled_count})
     else:
-        messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals)."))
+        messages.info(request, _("Nobody eligible and active is waiting on the list for this program (or the vacancy already has five open referrals for each open bed or unit)."))
     return redirect("program-detail", pk=vacancy.program_id)
 
 
@@ -99,6 +117,47 @@ def referral_decision(request, pk: int):
     referral_decide(referral=referral, actor=request.user, **bind(DecisionInput, request.POST))
     messages.success(request, _("Decision recorded for %(label)s.") % {"label": referral.entry.label})
     return redirect("program-detail", pk=referral.program_id)
+
+
+@login_required
+@require_POST
+@screen_action
+def referral_chronic_documentation(request, pk: int):
+    referral = referral_get_for_staff(user=request.user, pk=pk)
+    referral_chronic_documentation_set(referral=referral, actor=request.user, **bind(ChronicDocumentationInput, request.POST))
+    messages.success(request, _("Documentation checklist saved for %(label)s.") % {"label": referral.entry.label})
+    return redirect("program-detail", pk=referral.program_id)
+
+
+REJECTIONS_SHOWN = 200
+
+
+@login_required
+def rejections_review(request):
+    """CoC staff: providers' rejections to review ("justified and rare"), with each program's share."""
+    if not may_review_rejections(request.user):
+        raise Forbidden(NOT_A_REVIEWER)
+    filters, errors = check(RejectionReviewFilter, request.GET)
+    reviewed = filters.get("reviewed", "no")
+    rejections = list(rejections_for_review(user=request.user, reviewed=reviewed)[:REJECTIONS_SHOWN])
+    rows = referral_rows_for(user=request.user, referrals=rejections)
+    referrals_read_record(user=request.user, request=request, rows=rows)
+    return render(request, "referrals/rejections.html", {
+        "rows": rows, "reviewed": reviewed, "errors": errors, "rates": rejection_rates_by_program(user=request.user),
+        "findings": policy.REJECTION_REVIEW_FINDINGS, "reasons": dict(policy.REJECTION_REASONS),
+    })
+
+
+@login_required
+@require_POST
+@screen_action(fallback="referrals-rejections")
+def rejection_review(request, pk: int):
+    if not may_review_rejections(request.user):
+        raise Forbidden(NOT_A_REVIEWER)
+    referral = rejection_get_for_reviewer(user=request.user, pk=pk)
+    referral_rejection_review(referral=referral, actor=request.user, **bind(RejectionReviewInput, request.POST))
+    messages.success(request, _("Review of the rejection of %(label)s saved.") % {"label": referral.entry.label})
+    return redirect("referrals-rejections")
 
 
 @login_required

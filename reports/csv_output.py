@@ -14,7 +14,6 @@ from ces.csv_export import csv_cell
 from reports.figures import cell_text
 
 
-
 def safe_cell(value) -> object:
     return csv_cell(value)  # one rule for every CSV (ces.csv_export)
 

@@ -59,7 +59,7 @@ class WhatIfInput(serializers.Serializer):
     """A change to the list's policy to try out (nothing is saved, the live list is untouched).
 
     `tie_breakers`: the list policy's tie-breaker keys in the order to try
-    (comma-separated, e.g. "placed_on_list_at,length_of_time_homeless_days");
+    (comma-separated, e.g. "placed_on_list_at,homeless_since");
     `indicator` + `points`: give a VAT indicator other points when it is scored;
     `chronic_first`: chronically homeless people above everyone else, then the order;
     `top`: how many places count as "the top" in the equity comparison.

@@ -65,3 +65,6 @@ EXPORT_RETRY_EVERY = timedelta(minutes=5)
 EXPORT_MAX_ATTEMPTS = 3
 # Rows fetched per round trip while streaming a CSV (memory stays flat as data grows).
 EXPORT_CHUNK_ROWS = 2000
+
+# The deadline kind that re-sends a queued export until a worker has done it (reports.timers).
+EXPORT_KIND = "reports.hmis_export"

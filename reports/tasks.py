@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports.services import hmis_export_run as export_run
+from reports.worker import hmis_export_run as export_run
 
 # An export of a large CoC takes minutes: its own limits, above the default four.
 EXPORT_SOFT_TIME_LIMIT = 3600

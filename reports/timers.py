@@ -3,7 +3,8 @@
 from ces.deadlines import deadline_kind
 from ces.models import Deadline
 from reports.models import HmisExport
-from reports.services import EXPORT_KIND, hmis_export_resend
+from reports.policy import EXPORT_KIND
+from reports.services import hmis_export_resend
 
 
 @deadline_kind(EXPORT_KIND)

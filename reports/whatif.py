@@ -30,7 +30,7 @@ SCORE_KEY = "score"
 LAST_KEY = "id"
 KEY_LABELS = {
     "score": _("Vulnerability score (higher first)"),
-    "length_of_time_homeless_days": _("Length of time homeless (longer first)"),
+    "homeless_since": _("Length of time homeless up to today (longer first)"),
     "placed_on_list_at": _("Date first placed on the list (earlier first)"),
     "id": _("Entry number"),
 }

@@ -1,6 +1,6 @@
 """Shared fixtures. Tests run against the real PostgreSQL (and Redis where marked).
 
-`make test` (python -m ces.devenv test) resolves the services first; with
+`make test` (python -m devtools.devenv test) resolves the services first; with
 CI=true a missing Redis or Chromium fails the run, otherwise tests marked
 `redis` / `browser` are skipped with the reason.
 """
@@ -28,7 +28,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def _redis_available() -> bool:
-    from ces.devenv import redis_answers
+    from devtools.devenv import redis_answers
 
     return redis_answers(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"))
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone as dj_timezone
 
 from ces.models import Agency, Client, Program, User
 
@@ -157,10 +158,14 @@ class BnlEntryFactory(factory.django.DjangoModelFactory):
     status = "active"
     score = 10
     subtotal = factory.LazyAttribute(lambda o: min(o.score, 27))
-    length_of_time_homeless_days = 100
     county = "nevada"
     household_size = 1
     placed_on_list_at = factory.Sequence(lambda n: datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n))
+    # Days homeless up to today: the entry stores the date homelessness began.
+    homeless_since = factory.LazyAttribute(lambda o: dj_timezone.localdate() - timedelta(days=o.length_of_time_homeless_days))
+
+    class Params:
+        length_of_time_homeless_days = 100
 
 
 def program_staff(program, **kwargs) -> User:

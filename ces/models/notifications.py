@@ -7,7 +7,10 @@ class Notification(models.Model):
     """A message to a user: shown on their dashboard, and emailed by the sweep.
 
     An outbox row: `emailed_at` is set when delivery succeeded, so a dead
-    broker or mail server delays the email but never loses it.
+    broker or mail server delays the email but never loses it. The sender
+    claims a row (`email_claimed_at`, committed) before it talks to the mail
+    server and confirms it after; a failed send frees the claim and waits
+    `email_retry_at` (ces/notifications.py).
     """
 
     recipient = models.ForeignKey(
@@ -20,6 +23,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_failures = models.PositiveIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

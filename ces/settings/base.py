@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "engagement",
     "grievances",
     "audit",
+    "devtools",
     "reports",
     "consent",
 ]
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ces.middleware.PrivateResponses",
     "ces.middleware.ServiceErrorBackstop",
+    "ces.middleware.DatabaseUnavailable",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -97,10 +99,61 @@ TEMPLATES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def database_from_env(default: str | None = None) -> dict:
+# Faults (docs/operations.md, "When the database or Redis fails"): no connection waits for ever.
+# A connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds; the server cancels any
+# statement running longer than DATABASE_STATEMENT_TIMEOUT_MS (0 = no limit: migrations and the
+# bench data set it) and ends a session left idle inside a transaction; TCP keepalives and
+# tcp_user_timeout notice a peer that vanished (a cut network) in seconds instead of hours.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = env.int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", default=300_000)
+# Connection pooling (psycopg_pool through Django's "pool" option): each web process keeps
+# between DATABASE_POOL_MIN_SIZE and DATABASE_POOL_MAX_SIZE connections (max: one per gunicorn
+# thread) and a request waits at most DATABASE_POOL_TIMEOUT seconds for a free one. Celery
+# workers never use the pool (ces/celery.py): each worker child keeps one connection.
+# Sizing for gunicorn, Celery and PostgreSQL's max_connections: docs/operations.md.
+DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=env.int("GUNICORN_THREADS", default=4))
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=10.0)
+
+
+def database_options(*, statement_timeout_ms: int) -> dict:
+    """libpq options every connection gets: the timeouts above."""
+    server = [f"-c idle_in_transaction_session_timeout={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS}"]
+    if statement_timeout_ms:
+        server.append(f"-c statement_timeout={statement_timeout_ms}")
+    return {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": " ".join(server),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+    }
+
+
+def database_from_env(default: str | None = None, *, pool: bool = False) -> dict:
+    """The default database from DATABASE_URL, with the timeouts, health checks and (pool=True,
+    or DATABASE_POOL=true) a connection pool instead of persistent per-thread connections."""
     config = env.db_url("DATABASE_URL", default=default) if default else env.db_url("DATABASE_URL")
-    config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    options = config.setdefault("OPTIONS", {})
+    for key, value in database_options(statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS).items():
+        options.setdefault(key, value)
+    # A connection found broken (the database restarted, the network cut) is replaced at the
+    # next request: the app recovers without a restart.
     config["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_POOL", default=pool):
+        options["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": max(DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE),
+            "timeout": DATABASE_POOL_TIMEOUT,
+            "max_idle": 300,
+            "max_lifetime": 1800,
+        }
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django returns them after each request
+    else:
+        config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     return config
 
 
@@ -196,7 +249,16 @@ if CES_BROKER == "filesystem":
     }
 else:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short socket timeouts and no reconnect loop when publishing: a down or hung Redis costs
+    # a publisher about a second, never a request (ces/tasks.py publishes off the request
+    # thread, and the deadline row is what makes the work happen).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -218,6 +280,7 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ces@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a hung mail server never holds the sweep for long
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API (api.md) ---
@@ -260,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "EngagementLetterChannelEnum": "engagement.models.Letter.Channel",
         "GrievanceChannelEnum": "grievances.models.Channel",
         "GrievanceLetterChannelEnum": "grievances.models.Letter.SentChannel",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
     },
 }
 

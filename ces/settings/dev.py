@@ -10,7 +10,7 @@ CES_ENVIRONMENT = "dev"
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-not-for-production-use-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ces")}
+DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ces", pool=True)}
 # A public development key (Fernet): data encrypted with it is not secret.
 # A public key-encryption key for every VSP without a key file (ces.vault): not secret.
 VSP_DEV_KEY_ENCRYPTION_KEY = "ZGV2LXZzcC1rZWstZm9yLWNlcy1kZXZlbG9wbWVudDA="

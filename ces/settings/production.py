@@ -15,7 +15,7 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": database_from_env()}
+DATABASES = {"default": database_from_env(pool=True)}
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY")
 # Each VSP's key-encryption key from its own key file; no shared fallback (ces.vault).
 VSP_KEY_ENCRYPTION_KEYS = kek_from_directory(VSP_KEY_DIR)  # noqa: F405

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ces', '0014_consent_life'),
+        ('ces', '0015_consent_life'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -388,7 +388,8 @@ _DEIDENTIFIED_ASSESSMENTS = """
     WHERE o.client_id IS NULL AND o.placed_on_list_at >= %(since)s AND o.placed_on_list_at < %(until)s
 """
 _ALL_ASSESSMENTS = f"""(
-    SELECT x.assessment_id, x.enrollment_id, x.personal_id, i.collected_at AS at, ag.name AS location,
+    SELECT x.assessment_id, x.enrollment_id, x.personal_id, i.collected_at AS at,
+           COALESCE(NULLIF(a.location, ''), ag.name) AS location,
            {codes.sql_case('i.collection_method', codes.ASSESSMENT_TYPE, 1)} AS method_code,
            CASE WHEN a.id IS NULL THEN {codes.ASSESSMENT_LEVEL_CRISIS} ELSE {codes.ASSESSMENT_LEVEL_HOUSING} END AS level,
            CASE WHEN a.id IS NULL THEN {codes.PRIORITIZATION_NOT_PLACED} ELSE {codes.PRIORITIZATION_PLACED} END AS prioritized,
@@ -466,9 +467,10 @@ _EVENT_SOURCE = """referrals_ceevent ev
         LEFT JOIN ces_program p ON p.id = ev.program_id
         LEFT JOIN open_entries oe ON oe.entry_id = ev.entry_id
         LEFT JOIN referrals_shelterreferral sr ON sr.id = ev.shelter_referral_id
-        LEFT JOIN intake_links il ON il.intake_id = sr.intake_id
+        LEFT JOIN intake_links il ON il.intake_id = COALESCE(sr.intake_id, ev.intake_id)
         LEFT JOIN LATERAL (SELECT e.id FROM bnl_bnlentry e
-                           WHERE ev.entry_id IS NULL AND ev.shelter_referral_id IS NULL AND e.client_id = ev.client_id
+                           WHERE ev.entry_id IS NULL AND ev.shelter_referral_id IS NULL AND ev.intake_id IS NULL
+                             AND e.client_id = ev.client_id
                              AND e.list_owner_id IS NULL AND e.placed_on_list_at::date <= ev.event_date
                            ORDER BY e.placed_on_list_at DESC LIMIT 1) AS on_day ON true
         LEFT JOIN open_entries od ON od.entry_id = on_day.id AND (od.exit_at IS NULL OR od.exit_at::date >= ev.event_date)"""

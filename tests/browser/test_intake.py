@@ -1,13 +1,16 @@
 """A call agent takes calls in real Chromium: the form, shelter screening, the VI, the DV pathway."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from ces import roles
 from ces.models import Client
-from intake.models import DvReferral, Intake
+from intake.models import DvReferral, Intake, VspCoverage
 from referrals.models import ShelterReferral
-from tests.factories import DEFAULT_PASSWORD, AgencyFactory, UserFactory
+from tests.browser.conftest import log_in
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,9 +86,12 @@ def test_nevada_call_with_shelter_screening_and_full_vi_scores_13(live_server, p
         ("health_physical_sensory", "yes"), ("disability_income", "no"), ("health_developmental", "yes"),
         ("health_substance", "no"), ("health_alcohol", "no"), ("health_hiv_aids", "no"), ("health_chronic", "yes"),
         ("household_member_health", "no"), ("attacked_since_homeless", "no"), ("self_harm", "no"),
-        ("dv_experienced", "no"), ("dv_fleeing", "no"), ("registered_sex_offender", "no"), ("has_income", "yes"),
+        ("dv_experienced", "no"), ("dv_fleeing", "no"),
     ]:
         answer(page, code, value)
+    # Asked once: the shelter's sex-offender and income answers are carried into the VI.
+    expect(page.locator("#q-registered_sex_offender")).to_contain_text("already answered to")
+    expect(page.locator("#q-has_income")).to_contain_text("already answered to")
     type_in(page, "household_income", "21000")
     answer(page, "income_period", "annual")
 
@@ -160,10 +166,23 @@ def test_a_closed_tab_loses_nothing(live_server, page: Page):
     expect(page.locator("#q-county input[value=placer]")).to_be_checked()
 
 
+def shoot(page: Page, screenshot_dir, name: str) -> None:
+    """The screen at 1366 px and at 390 px wide (full page), then back to the desktop width."""
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(screenshot_dir / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
 def test_typing_a_date_of_birth_never_breaks_the_call(live_server, page: Page, screenshot_dir):
     """Chrome's date field holds "0001-03-22" after 0, 3, 2, 2, 1 of 03221975: that draft is saved
-    and marked, the STOP box waits for the whole date, and the call can be reopened and discarded."""
+    and marked, the STOP box waits for the whole date, and the call can be reopened and discarded.
+    Once the date is whole, the STOP box shows the known person with nothing chosen; choosing her
+    shows her record beside the caller's answers."""
     log_in_and_start_call(page, live_server)
+    expect(page.locator("#q-county input[type=radio]").first).to_be_focused()  # the first question, not the page
+    agent = Intake.objects.get().csr
+    ClientFactory(first_name="Roberta", last_name="Hale", dob=date(1975, 3, 22), holding_agency=agent.agency, hmis_consent="yes")
     answer(page, "county", "nevada")
     answer(page, "safety_safe_talking", "yes")
     type_in(page, "first_name", "Robert")
@@ -172,15 +191,68 @@ def test_typing_a_date_of_birth_never_breaks_the_call(live_server, page: Page, s
     dob.focus()
     dob.press_sequentially("03221")
     expect(page.locator("#save-status")).to_contain_text("1 answer to check")
-    expect(page.locator("#dup-panel")).to_contain_text("Type the name (and date of birth)")
+    expect(page.locator("#dup-panel")).to_contain_text("Type the name (and the whole date of birth)")
     intake = Intake.objects.get()
     page.goto(f"{live_server.url}/intake/{intake.pk}/")  # reopened: answers, not an error page
     expect(page.locator("#id_first_name")).to_have_value("Robert")
     expect(page.locator("#q-dob")).to_contain_text("A date of birth cannot be before 1900-01-01.")
-    page.locator("#id_dob").fill("1975-03-22")
-    page.locator("#id_dob").press("Tab")
-    expect(page.locator("#dup-panel")).to_contain_text("No likely matches")
-    page.screenshot(path=str(screenshot_dir / "intake-dob-typed.png"), full_page=True)
-    page.get_by_role("button", name="Discard this draft").click()
+    dob = page.locator("#id_dob")
+    dob.focus()
+    dob.press_sequentially("03221975")  # key by key, the whole date this time
+    dup = page.locator("#dup-panel")
+    expect(dup).to_contain_text("Roberta Hale")
+    expect(page.locator("#errs-dob")).to_be_empty()  # the message went as soon as the date was whole
+    for radio in dup.locator("input[name=_client_id]").all():
+        expect(radio).not_to_be_checked()  # nothing chosen for the agent
+    dup.get_by_label("Roberta Hale", exact=False).check()
+    compare = page.locator("#identity-compare")
+    expect(compare).to_contain_text("The record on file")
+    expect(compare.locator("tr#q-_keep_name")).to_contain_text("Roberta Hale")
+    expect(compare.locator("tr#q-_keep_name")).to_contain_text("Robert Hale")
+    shoot(page, screenshot_dir, "intake-stop-box-compare")
+
+    page.goto(f"{live_server.url}/intake/")  # a broken or unwanted draft is discarded from the list
+    page.get_by_role("button", name=f"Discard call #{intake.pk}").click()
     expect(page.get_by_text("Draft discarded.")).to_be_visible()
     assert Intake.objects.get().status == "discarded"
+
+
+def test_dv_referral_reaches_the_vsp_inbox(live_server, page: Page, screenshot_dir):
+    nevada = AgencyFactory(name="Community Beyond Violence", initials="CBV", vsp=True)
+    placer = AgencyFactory(name="Stand Up Placer", initials="SUP", vsp=True)
+    VspCoverage.objects.create(vsp=nevada, county="nevada", hotline="530-272-3467", hours="24 hours")
+    VspCoverage.objects.create(vsp=placer, county="placer", hotline="916-773-7273", hours="24 hours")
+    UserFactory(username="advocate", first_name="Val", agency=nevada, roles=[roles.VSP_ADVOCATE])
+    log_in_and_start_call(page, live_server)
+    answer(page, "county", "nevada")
+    answer(page, "safety_minor_without_adult", "no")
+    answer(page, "safety_safe_place_tonight", "no")
+    answer(page, "safety_safe_talking", "no")
+    banner = page.locator("#dv-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_be_in_viewport()  # where the agent is, not at the top of the form
+    expect(page.locator("#dv-announce")).to_contain_text("offer the caller an immediate referral")
+    expect(banner).to_contain_text("530-272-3467")
+    expect(banner).to_contain_text("1-800-799-7233")
+    answer(page, "dv_referral_accepted", "yes")
+    expect(page.locator("#id_dv_referral_agency option")).to_have_text(["—", "Community Beyond Violence"])
+    page.select_option("#id_dv_referral_agency", label="Community Beyond Violence")
+    answer(page, "dv_warm_consent", "yes")
+    type_in(page, "dv_warm_first_name", "Robin")
+    type_in(page, "dv_warm_callback_time", "weekdays after 6 pm")
+    answer(page, "dv_warm_message_ok", "no")
+    shoot(page, screenshot_dir, "intake-dv-warm-referral")
+    page.get_by_role("button", name="Finish intake").click()
+    expect(page.get_by_text("Referred to Community Beyond Violence.", exact=False)).to_be_visible()
+    assert not Client.objects.exists()
+
+    log_in(page, live_server, "advocate")
+    page.get_by_role("link", name="Warm referrals").click()
+    row = page.locator("table.inbox tbody tr").first
+    expect(row).to_contain_text("Robin")
+    expect(row).to_contain_text("weekdays after 6 pm")
+    shoot(page, screenshot_dir, "vsp-warm-referral-inbox")
+    row.get_by_label("Status").select_option("contacted")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Referral updated.")).to_be_visible()
+    assert DvReferral.objects.get().status == "contacted"

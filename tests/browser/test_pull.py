@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 from bnl.models import BnlEntry
 from ces import roles
 from referrals.models import Referral
+from tests.browser.conftest import log_in
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, BnlEntryFactory, ClientFactory, ProgramFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,19 @@ def test_program_staff_record_a_vacancy_pull_five_and_enroll_one(live_server, pa
     expect(rows.nth(4)).to_contain_text("Contact Connecting Point")
     page.screenshot(path=str(screenshot_dir / "program-pulled-five.png"), full_page=True)
 
+    # A chronic-dedicated program: the self-reported chronic status is documented before enrolment.
     second = rows.nth(1)
+    second.get_by_label("Outcome").select_option("enrolled")
+    second.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("check every document of chronic homelessness")).to_be_visible()
+    second = page.locator("table.referrals tbody tr").nth(1)
+    boxes = second.locator("form.chronic-docs input[type=checkbox]")
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.screenshot(path=str(screenshot_dir / "program-chronic-checklist.png"), full_page=True)
+    second.get_by_role("button", name="Save checklist").click()
+    expect(page.get_by_text(f"Documentation checklist saved for {consented[1].client.label}.")).to_be_visible()
+    second = page.locator("table.referrals tbody tr").nth(1)
     second.get_by_label("Outcome").select_option("enrolled")
     second.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"Decision recorded for {consented[1].client.label}.")).to_be_visible()
@@ -59,3 +72,35 @@ def test_program_staff_record_a_vacancy_pull_five_and_enroll_one(live_server, pa
     expect(page.get_by_role("heading", name="By-Name List")).to_be_visible()
     expect(page.locator("table.bnl-table")).to_contain_text(consented[0].client.label)
     page.screenshot(path=str(screenshot_dir / "bnl-list-after.png"), full_page=True)
+
+
+def test_a_rejection_shows_the_appeal_route_and_coc_staff_review_it(live_server, page: Page, screenshot_dir):
+    agency = AgencyFactory(name="AMI Housing", initials="AMIH")
+    ProgramFactory(agency=agency, name="Placer RRH", type="rrh")
+    UserFactory(username="program_staff", agency=agency, roles=[roles.PROGRAM_STAFF])
+    UserFactory(username="coc_staff", roles=[roles.COC_STAFF])
+    entry = BnlEntryFactory(score=18)
+
+    log_in(page, live_server, "program_staff")
+    page.get_by_role("link", name="Programs", exact=True).click()
+    page.get_by_role("button", name="Record vacancy").click()
+    page.get_by_role("button", name="Pull from the list").click()
+    row = page.locator("table.referrals tbody tr").nth(0)
+    row.get_by_label("Outcome").select_option("provider_rejected")
+    row.get_by_label("Rejection reason").select_option("household_size")
+    row.get_by_label("Justification").fill("Two-bedroom unit; household of six.")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("How to appeal this rejection")).to_be_visible()
+    expect(page.get_by_role("link", name="File a CE grievance about this referral")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "program-rejection-appeal.png"), full_page=True)
+
+    log_in(page, live_server, "coc_staff")
+    page.get_by_role("link", name="Rejections", exact=True).click()
+    expect(page.locator("table.referrals")).to_contain_text(entry.label)
+    page.get_by_label("Finding").select_option("justified")
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text(f"Review of the rejection of {entry.label} saved.")).to_be_visible()
+    page.get_by_label("Show").select_option("all")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("table.referrals")).to_contain_text("Justified")
+    page.screenshot(path=str(screenshot_dir / "coc-rejections-review.png"), full_page=True)

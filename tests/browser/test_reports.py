@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from ces import roles
 from reports.models import HmisExport
-from reports.services import hmis_export_run
+from reports.worker import hmis_export_run
 from tests.browser.conftest import log_in
 from tests.factories import BnlEntryFactory, UserFactory
 from tests.reports.helpers import assessed, person

@@ -3,8 +3,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ces import roles
-from ces.management.demo_network import DEFAULT_PASSWORD
 from ces.models import Agency, Program, User
+from devtools.demo.network import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

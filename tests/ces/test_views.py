@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from ces import roles
-from ces.management.demo_network import USERS
+from devtools.demo.network import USERS
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ces import roles
+from devtools.demo.grievances import DEMO_MARK, demo_complaints_seed
 from grievances import services
 from grievances.completeness import BASES_MISSING
-from grievances.demo import DEMO_MARK, demo_complaints_seed
 from grievances.models import Attachment, CommitteeMeeting, Grievance, TitleViComplaint
 from grievances.services import NO_VOTES
 from tests.factories import AgencyFactory, UserFactory

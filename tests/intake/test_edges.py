@@ -149,11 +149,16 @@ def test_autosave_survives_a_date_of_birth_being_typed(logged_in, agent):
     intake = intake_start(actor=agent)
     url = reverse("intake-autosave", args=[intake.pk])
     logged_in.post(url, {"county": "nevada", "first_name": "Robert", "last_name": "Hale"}, HTTP_HX_REQUEST="true")
-    for typed in ("0001-03-22", "0019-03-22", "0197-03-22"):
+    for n, typed in enumerate(("0001-03-22", "0019-03-22", "0197-03-22")):
         response = logged_in.post(url, {"dob": typed}, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
-        assert "Type the name (and date of birth)" in response.content.decode()  # nothing to check yet
-        assert "1 answer to check" in response.content.decode()
+        html = response.content.decode()
+        assert known.label not in html  # nothing to check yet...
+        if n == 0:
+            assert "Type the name (and the whole date of birth)" in html  # ...the STOP box waits
+        else:
+            assert 'id="dup-panel"' not in html  # ...and is not redrawn for each key of the date
+        assert "1 answer to check" in html
     done = logged_in.post(url, {"dob": "1975-03-22"}, HTTP_HX_REQUEST="true").content.decode()
     assert known.label in done and "Type the name" not in done
     assert logged_in.get(reverse("intake-detail", args=[intake.pk])).status_code == 200

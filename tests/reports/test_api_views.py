@@ -103,7 +103,7 @@ def test_the_report_csv_is_logged_and_neutralises_formula_cells():
 @pytest.mark.django_db
 def test_the_whatif_screen_and_pdf_show_the_proposal_and_keep_the_pdf():
     committee = UserFactory(roles=[roles.COMMITTEE])
-    query = {"tie_breaker_1": "placed_on_list_at", "tie_breaker_2": "length_of_time_homeless_days", "chronic_first": "on"}
+    query = {"tie_breaker_1": "placed_on_list_at", "tie_breaker_2": "homeless_since", "chronic_first": "on"}
     response = page(committee).get("/reports/what-if/", query)
     assert response.status_code == 200 and response.context["result"]["proposal"]["chronic_first"] is True
     refused = page(committee).get("/reports/what-if/", {"tie_breaker_1": "placed_on_list_at", "tie_breaker_2": "placed_on_list_at"})

@@ -68,8 +68,8 @@ def labels(entries):
 @pytest.mark.django_db
 def test_whatif_reordered_tie_breakers_put_the_earlier_placed_first_among_equal_scores():
     entries = labels(_list())
-    assert tie_breaker_codes() == ["length_of_time_homeless_days", "placed_on_list_at"]
-    result = whatif_compare(tie_breakers=["placed_on_list_at", "length_of_time_homeless_days"])
+    assert tie_breaker_codes() == ["homeless_since", "placed_on_list_at"]
+    result = whatif_compare(tie_breakers=["placed_on_list_at", "homeless_since"])
     assert side(result) == [(entries["C"], entries["C"]), (entries["B"], entries["A"]), (entries["A"], entries["B"]),
                             (entries["D"], entries["D"])]
     figures = {f["key"]: f["value"] for f in result["figures"]}
@@ -107,7 +107,7 @@ def test_whatif_never_changes_the_live_list():
     entries = _list()
     before = list(BnlEntry.objects.order_by("pk").values_list("pk", "score", "status", "updated_at"))
     history = BnlEntry.history.count()
-    whatif_compare(tie_breakers=["placed_on_list_at", "length_of_time_homeless_days"], indicator="gender", points=5,
+    whatif_compare(tie_breakers=["placed_on_list_at", "homeless_since"], indicator="gender", points=5,
                    chronic_first=True)
     assert list(BnlEntry.objects.order_by("pk").values_list("pk", "score", "status", "updated_at")) == before
     assert BnlEntry.history.count() == history and len(entries) == 4

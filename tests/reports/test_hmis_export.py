@@ -21,7 +21,9 @@ from referrals.services import referral_decide, vacancy_create, vacancy_pull
 from reports.hmis.files import FILES
 from reports.hmis.writer import ExportSettings, export_write
 from reports.models import HmisExport
-from reports.services import EXPORT_KIND, hmis_export_request, hmis_export_run
+from reports.policy import EXPORT_KIND
+from reports.services import hmis_export_request
+from reports.worker import hmis_export_run
 from tests.factories import AgencyFactory, BnlEntryFactory, ClientFactory, ProgramFactory, UserFactory, program_staff
 from tests.reports.helpers import assessed, at, intake_done
 

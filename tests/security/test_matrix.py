@@ -89,6 +89,8 @@ MATRIX: dict[str, Row] = {
     "intake-autosave": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=200, denied=(403, 404)),
     "intake-complete": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=(200, 302), denied=(403, 404)),
     "intake-discard": Row(P, "draft:call_agent", frozenset({"call_agent"}), ok=(302, 400), denied=(403, 404)),
+    "dv-referral-inbox": Row(G, None, frozenset({"vsp_advocate"})),
+    "dv-referral-mark": Row(P, "dvreferral:vsp", frozenset({"vsp_advocate"}), ok=302, denied=(403, 404), data={"status": "contacted"}),
     "intake-amend": Row(G, "intake", frozenset({"call_agent", "supervisor", "program_staff_b", "vsp_advocate"}), person=True,
                         agency=True, denied=(403, 404)),
     # --- the list ---
@@ -98,6 +100,8 @@ MATRIX: dict[str, Row] = {
     "bnl-case-management": Row(P, "entry", CASE_MANAGERS, ok=(302, 400), denied=(403, 404)),
     "bnl-status": Row(P, "entry", frozenset({"coc_staff", "hmis_admin"}), ok=(302, 400), denied=(403, 404)),
     "bnl-place-on-coc": Row(P, "entry:survivor", frozenset({"vsp_advocate"}), ok=(302, 400), denied=(403, 404)),
+    # Program staff may record a failed RRH placement; the world's entries are not housed: 400.
+    "bnl-rrh-placement-failed": Row(P, "entry", PROGRAM_STAFF, ok=400, denied=(403, 404)),
     # --- referrals ---
     "referrals-home": Row(G, None, PROGRAM_STAFF, ok=(200, 302), denied=(403, 404)),
     "program-detail": Row(G, "program:a", frozenset({"program_staff"}), denied=404),
@@ -105,6 +109,10 @@ MATRIX: dict[str, Row] = {
     "vacancy-detail": Row(G, "vacancy:a", frozenset({"program_staff"}), denied=404),
     "vacancy-pull": Row(P, "vacancy:a", frozenset({"program_staff"}), ok=(302, 400), denied=404),
     "referral-decision": Row(P, "referral", frozenset({"program_staff"}), ok=(302, 400), denied=404),
+    "referral-chronic-documentation": Row(P, "referral", frozenset({"program_staff"}), ok=(302, 400), denied=404),
+    "referrals-rejections": Row(G, None, frozenset({"coc_staff"}), denied=403),
+    # CoC staff only; the world's referral is not a rejection: 404 to them.
+    "referral-rejection-review": Row(P, "referral", frozenset({"coc_staff"}), ok=404, denied=403),
     "shelter-detail": Row(G, "shelter:b", frozenset({"program_staff_b"}), denied=404),
     "shelter-walk-in": Row(P, "shelter:b", frozenset({"program_staff_b"}), ok=(302, 400), denied=404),
     "shelter-list-download": Row(G, None, NOBODY, denied=404),  # no list made in this world: 404 for all
@@ -212,6 +220,9 @@ MATRIX: dict[str, Row] = {
     "api-vacancy-pull": Row(P, "vacancy:a", frozenset({"program_staff"}), ok=(201, 400), api=True, denied=404),
     "api-referral-list": Row(G, None, ALL_STAFF, api=True),
     "api-referral-decision": Row(P, "referral", frozenset({"program_staff"}), ok=400, api=True, denied=404),
+    "api-referral-chronic-documentation": Row(P, "referral", frozenset({"program_staff"}), ok=400, api=True, denied=404),
+    "api-referral-rejections": Row(G, None, frozenset({"coc_staff"}), api=True, denied=403),
+    "api-referral-rejection-review": Row(P, "referral", frozenset({"coc_staff"}), ok=404, api=True, denied=403),
     "api-shelter-referral-status": Row(P, None, NOBODY, api=True, denied=404),
     "api-reassignment-list": Row(G, None, ALL_STAFF, api=True),
     "api-reassignment-safety": Row(P, None, frozenset({"supervisor"}), ok=(400, 404), api=True, denied=(400, 403, 404)),
@@ -239,6 +250,7 @@ MATRIX: dict[str, Row] = {
     "api-engagement-referral": Row(P, "case:shared", ENGAGERS, ok=(200, 201, 400), api=True, denied=404),
     "api-bnl-status": Row(P, "entry", frozenset({"coc_staff", "hmis_admin"}), ok=400, api=True, denied=(403, 404)),
     "api-bnl-place-on-coc": Row(P, "entry:survivor", frozenset({"vsp_advocate"}), ok=400, api=True, denied=(403, 404)),
+    "api-bnl-rrh-placement-failed": Row(P, "entry", PROGRAM_STAFF, ok=400, api=True, denied=(403, 404)),
     "api-client-assign": Row(P, "client", frozenset({"supervisor"}), ok=400, person=True, api=True, denied=(403, 404)),
     "api-shelter-walk-in": Row(P, "shelter:b", frozenset({"program_staff_b"}), ok=400, api=True, denied=404),
     "api-schema": Row(G, None, frozenset(PERSONAS), api=True),
@@ -250,6 +262,7 @@ ADMIN_MODELS = {
     "ces.agency": "config", "ces.program": "config", "ces.closureday": "config", "ces.user": "config",
     "ces.client": "person", "ces.consentrecord": "person", "ces.accesslog": "log", "ces.deadline": "config",
     "ces.notification": "config", "intake.shelter": "config", "intake.povertyguidelineyear": "config",
+    "intake.vspcoverage": "config",
     "intake.intake": "person", "intake.assessment": "person",
     "auth.group": "config", "axes.accessattempt": "log", "axes.accessfailurelog": "log", "axes.accesslog": "log",
     "knox.authtoken": "secret", "grievances.outsideagency": "config",

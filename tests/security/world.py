@@ -151,6 +151,11 @@ def build_world() -> World:
     o["entry:survivor_coc"] = bnl_place_deidentified_on_coc_list(
         source=survivor.bnl_entry, vsp_client_number="0042", actor=u["vsp_advocate"])
     o["draft:call_agent"] = intake_start(actor=u["call_agent"])
+    # A caller the call centre referred to the VSP (a warm referral in the VSP's inbox).
+    dv_call = intake_submit(actor=u["call_agent"], answers={
+        "county": "nevada", "safety_safe_talking": "no", "dv_referral_accepted": "yes", "dv_referral_agency": a["vsp"].pk,
+        "dv_warm_consent": "yes", "dv_warm_first_name": "Robin", "dv_warm_callback_time": "after 6 pm"})
+    o["dvreferral:vsp"] = dv_call.intake.dv_referral
 
     # Program A pulls everyone eligible: the shared person, the private one and the survivor's CoC copy.
     vacancy = vacancy_create(program=p["psh_a"], actor=u["program_staff"], units=1)

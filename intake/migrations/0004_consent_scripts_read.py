@@ -6,7 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0002_policy_data'),
+        ('intake', '0003_assessment_location'),
+        ('intake', '0003_vsp_inbox'),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ import multiprocessing
 import random
 import statistics
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import connection, connections, reset_queries, transaction
@@ -44,7 +44,7 @@ def entries_ensure(count: int) -> int:
     rows = [
         BnlEntry(
             client_id=pk, status="active", score=(s := rng.choice(range(0, 24))), subtotal=s,
-            length_of_time_homeless_days=rng.randint(0, 3000), county=rng.choice(["placer", "nevada"]),
+            homeless_since=date(2026, 1, 1) - timedelta(days=rng.randint(0, 3000)), county=rng.choice(["placer", "nevada"]),
             chronic=rng.random() < 0.3, veteran=rng.random() < 0.1, youth=rng.random() < 0.12, family=rng.random() < 0.2,
             dv=rng.random() < 0.08, dv_survivor=rng.random() < 0.2, disability=rng.random() < 0.5,
             sex_offender=rng.random() < 0.02, household_size=rng.choice([1, 1, 1, 2, 3, 4, 5]),

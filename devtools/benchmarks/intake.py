@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from ces import crypto
 from ces.models import Agency, Client, User
 from ces.ssn import ssn_lookup_hash
+from devtools.demo.synthetic import synthetic_answers
 from intake.duplicates import duplicate_candidates
-from intake.synthetic import synthetic_answers
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "so", "ten", "ver", "gar", "son", "li", "mar", "tin", "ez", "ber", "do", "ri",
              "an", "el", "wa", "na", "to", "ni", "he", "ro", "bi", "que", "za", "ste", "ford", "man"]

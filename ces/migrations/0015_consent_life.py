@@ -27,7 +27,7 @@ def schedule_lapses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ces', '0013_supervisors_open_intakes'),
+        ('ces', '0014_notification_email_claim'),
     ]
 
     operations = [

@@ -12,11 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from ces.models import Agency, Program, User
 from ces.roles import CALL_AGENT
+from devtools.benchmarks import bnl as bnl_bench
+from devtools.benchmarks import engagement as engagement_bench
+from devtools.benchmarks import intake as intake_bench
 
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 
@@ -48,10 +52,6 @@ class Command(BaseCommand):
     def handle(self, *args, clients: int, samples: int, **options):
         if not connection.settings_dict["NAME"].endswith("bench"):
             raise CommandError("Run benchmarks against a database named *bench (make bench does this).")
-        from django.core.management import call_command
-
-        from intake import benchmarks as intake_bench
-
         call_command("seed_demo", clients=0, verbosity=0)
         agent = User.objects.get(username=CALL_AGENT)
         agency = Agency.objects.get(initials="CP")
@@ -61,8 +61,6 @@ class Command(BaseCommand):
         duplicates = intake_bench.bench_duplicate_check(user=agent, samples=samples)
         self.stdout.write("intake submissions through the API ...")
         intake = intake_bench.bench_intake_api(user=agent, samples=max(50, samples // 2))
-
-        from bnl import benchmarks as bnl_bench
 
         coc = User.objects.get(username="coc_staff")
         program = Program.objects.get(name="Placer Rapid Re-Housing")
@@ -76,8 +74,6 @@ class Command(BaseCommand):
         self.stdout.write("20 programs pulling at once ...")
         pulls = bnl_bench.bench_concurrent_pulls(programs=20, rounds=8)
         single = bnl_bench.bench_single_pulls(samples=40)
-
-        from engagement import benchmarks as engagement_bench
 
         self.stdout.write("engagement sweep at 10,000 and 100,000 open cases ...")
         sweep_small = engagement_bench.sweep_with(min(10_000, total), 1000)

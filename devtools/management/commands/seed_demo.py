@@ -11,21 +11,27 @@ from django.db import transaction
 
 from ces.audit import history_save
 from ces.errors import Invalid
-from ces.management.demo_network import (
+from ces.models import Agency, Client, Program, User
+from ces.roles import ADMIN_SITE_ROLES
+from ces.system_user import system_user_get
+from devtools.demo.grievances import demo_complaints_seed
+from devtools.demo.network import (
     AGENCIES,
     CASELOAD_LIMITS,
-    DEMO_CASELOAD,
     DEFAULT_PASSWORD,
+    DEMO_CASELOAD,
     PROGRAMS,
     ROSEVILLE_RULES,
     ROSEVILLE_SHELTER,
     SHELTERS,
     USERS,
 )
-from ces.models import Agency, Program, User
-from ces.roles import ADMIN_SITE_ROLES
-from ces.system_user import system_user_get
-from grievances.demo import demo_complaints_seed
+from devtools.demo.reports import reports_demo_history
+from devtools.demo.synthetic import synthetic_answers
+from intake.models import Intake, Shelter, ShelterRule
+from intake.services import intake_submit
+from reassignment.models import CaseAssignment
+from reassignment.services import case_assignment_set
 
 DEFAULT_CLIENTS = 300
 REFUSED_IN_PRODUCTION = "seed_demo refuses to run with production settings: demo users have known passwords."
@@ -51,8 +57,6 @@ class Command(BaseCommand):
             self._shelters(agencies, actor)
         added = self._synthetic_clients(clients)
         self._demo_caseload()
-        from reports.demo import reports_demo_history  # noqa: PLC0415 (moves with the demo tools to devtools/)
-
         reports_demo_history()
         demo_complaints_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {len(AGENCIES)} agencies, {len(PROGRAMS)} programs."))
@@ -64,8 +68,6 @@ class Command(BaseCommand):
     def _shelters(self, agencies: dict[str, Agency], actor: User) -> None:
         """Link the default shelters (created by intake's migration) to their programs,
         and configure the Roseville-only shelter the spec mentions."""
-        from intake.models import Shelter, ShelterRule
-
         for name, initials, program_name, intake_time, address in SHELTERS:
             shelter = Shelter.objects.filter(name=name).first() or Shelter(name=name, county="placer")
             program = Program.objects.get(agency=agencies[initials], name=program_name)
@@ -81,10 +83,6 @@ class Command(BaseCommand):
     def _synthetic_clients(self, wanted: int) -> int:
         """Callers taken by the demo call agent through the real intake (same scoring code).
         Deterministic per index, and counted, so a second run adds none."""
-        from intake.models import Intake
-        from intake.services import intake_submit
-        from intake.synthetic import synthetic_answers
-
         agent = User.objects.get(username=USERS[0][0])
         done = Intake.objects.filter(csr=agent, status=Intake.Status.COMPLETED).count()
         added = 0
@@ -98,10 +96,6 @@ class Command(BaseCommand):
 
     def _demo_caseload(self) -> None:
         """Give the demo case worker a caseload (unassigned Connecting Point clients, oldest first)."""
-        from ces.models import Client
-        from reassignment.models import CaseAssignment
-        from reassignment.services import case_assignment_set
-
         worker = User.objects.get(username="case_worker")
         supervisor = User.objects.get(username="supervisor")
         missing = DEMO_CASELOAD - CaseAssignment.objects.filter(worker=worker).count()

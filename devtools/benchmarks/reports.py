@@ -93,7 +93,7 @@ def data_ensure(*, clients: int, per_client: int = 3, today: date | None = None)
             for pk in chunk:
                 a = assessments_for[pk]
                 entries.append(BnlEntry(client_id=pk, assessment=a, status="active", score=a.total, subtotal=a.total,
-                                        length_of_time_homeless_days=a.length_of_time_homeless_days,
+                                        homeless_since=(a.assessed_at - timedelta(days=a.length_of_time_homeless_days)).date(),
                                         county=rng.choice(["placer", "nevada"]), chronic=a.chronically_homeless,
                                         household_size=1, placed_on_list_at=a.assessed_at))
             BnlEntry.objects.bulk_create(entries)

@@ -1,4 +1,4 @@
-"""The README's two commands: `python -m ces.devenv run` and `python -m ces.devenv test`.
+"""The README's two commands: `python -m devtools.devenv run` and `python -m devtools.devenv test`.
 
 Finds the services the way a newcomer's machine has them:
 
@@ -31,7 +31,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg
 import redis
 
-from ces.management.demo_network import DEFAULT_PASSWORD, USERS
+from devtools.demo.network import DEFAULT_PASSWORD, USERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CES_VAR_DIR", BASE_DIR / "var"))
@@ -200,7 +200,8 @@ def run() -> None:
             (VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         say("broker: no Redis answers; Celery uses the filesystem transport under var/celery (one machine only)")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    owner_env = {**env, "DATABASE_URL": owner_url, "APP_DATABASE_URL": app_url}
+    # Migrations may run longer than a request's statement timeout (docs/operations.md).
+    owner_env = {**env, "DATABASE_URL": owner_url, "APP_DATABASE_URL": app_url, "DATABASE_STATEMENT_TIMEOUT_MS": "0"}
     _manage(owner_env, "migrate", "--no-input")
     _manage(owner_env, "db_roles")
     say(f"database roles: migrations as the owner, the app as {urlsplit(app_url).username}")
@@ -245,12 +246,17 @@ def bench(args: list[str]) -> None:
     env["DJANGO_SETTINGS_MODULE"] = "ces.settings.test"
     url = resolve_database()
     base, _sep, query = url.partition("?")
-    bench_url = base.rsplit("/", 1)[0] + "/ces_bench" + (f"?{query}" if query else "")
+    # `ces` → `ces_bench`; a DATABASE_URL naming `ces_x` → `ces_x_bench` (one per checkout).
+    name = base.rsplit("/", 1)[1] or DB_NAME
+    bench_name = name if name.endswith("bench") else f"{name}_bench"
+    bench_url = base.rsplit("/", 1)[0] + f"/{bench_name}" + (f"?{query}" if query else "")
     conninfo = "host=127.0.0.1 port=5432 user=postgres" if "127.0.0.1" in url else f"host={query.partition('=')[2]} user=postgres"
     with _connect(conninfo) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'ces_bench'").fetchone():
-            conn.execute("CREATE DATABASE ces_bench")
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{bench_name}"')
     env["DATABASE_URL"] = bench_url
+    # Bulk loads, index builds and whole-table measurements: no statement timeout.
+    env["DATABASE_STATEMENT_TIMEOUT_MS"] = "0"
     if not env.get("REDIS_URL"):
         env["REDIS_URL"] = TEST_REDIS_URL
     _manage(env, "migrate", "--no-input", "-v", "0")
@@ -259,7 +265,7 @@ def bench(args: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in {"run", "test", "bench", "database-url"}:
-        raise SystemExit("usage: python -m ces.devenv run | test [pytest args] | bench [args] | database-url")
+        raise SystemExit("usage: python -m devtools.devenv run | test [pytest args] | bench [args] | database-url")
     if argv[0] == "run":
         run()
     elif argv[0] == "test":

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ces', '0014_consent_life'),
+        ('ces', '0015_consent_life'),
     ]
 
     operations = [
