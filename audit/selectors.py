@@ -28,6 +28,7 @@ from audit.sources import history_models, tracked_label
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.models import Client, User
+from ces.sealed import history_row_open
 
 PAGE_SIZE = 50
 # Complaints and grievances hold complainants' data, which only CoC staff and the committee see
@@ -38,7 +39,9 @@ COUNT_CAP = 1_000
 REDACTED = _("[redacted]")
 REDACTED_REASON = _("[redacted: you may not see this person's data]")
 # Bookkeeping columns whose changes say nothing to a reviewer.
-IGNORED_FIELDS = {"updated_at", "draft_ciphertext", "draft_saved_at", "ssn_ciphertext", "ssn_hash"}
+# Ciphertext and keyed hashes (the SSN; a VSP's seals and search hashes, ces.sealed) say nothing to a reader.
+IGNORED_FIELDS = {"updated_at", "draft_ciphertext", "draft_saved_at", "ssn_ciphertext", "ssn_hash", "vsp_sealed",
+                  "vsp_search_hashes", "signature_ciphertext", "wrapped_key"}
 _LABEL = re.compile(r"^\s*([A-Za-z]{2,5})-0*([0-9]{1,18})\s*$")
 
 
@@ -191,6 +194,8 @@ def _changes_by_history_id(events: list[AuditEvent]) -> dict[tuple[str, int], li
         ids = [event.history_id for event in table_events]
         previous = _previous_versions(table, table_events)
         rows = {row.history_id: row for row in model.objects.filter(history_id__in=[*ids, *previous.values()])}
+        for row in rows.values():  # a VSP's sealed values, for that VSP's own reviewer only (ces.sealed)
+            history_row_open(row, model.instance_type)
         tracked = [f.name for f in model.instance_type._meta.concrete_fields if f.name not in IGNORED_FIELDS]
         for history_id in ids:
             current = rows.get(history_id)

@@ -8,6 +8,11 @@ Personal data is visible to:
 - staff of the agency holding the record;
 - staff of every HMIS-participating agency when hmis_consent = yes;
 - coc_staff and hmis_admin for consented clients.
+A consent scoped to some agencies (ConsentRecord.scope) shares only with those
+(`Client.hmis_consent_scope`; empty is every HMIS-participating agency); CoC
+staff and admins see every consented client. A withdrawn or lapsed consent
+changes `Client.hmis_consent` in the same transaction, so it takes effect at
+the next request, at every door.
 Records held by a victim service provider are never visible outside it.
 """
 
@@ -26,8 +31,11 @@ def client_visibility_q(user: User, prefix: str = "") -> Q:
     if not user.is_authenticated or user.agency_id is None or not user.roles or not user.is_active:
         return Q(pk__in=[])
     visible = Q(**{f"{prefix}holding_agency_id": user.agency_id})
-    if user.agency.hmis_participating or user.has_role(*_SEE_ALL_CONSENTED):
+    if user.has_role(*_SEE_ALL_CONSENTED):
         visible |= Q(**{f"{prefix}hmis_consent": YesNo.YES, f"{prefix}holding_agency__is_vsp": False})
+    elif user.agency.hmis_participating:
+        in_scope = Q(**{f"{prefix}hmis_consent_scope": []}) | Q(**{f"{prefix}hmis_consent_scope__contains": [user.agency_id]})
+        visible |= Q(**{f"{prefix}hmis_consent": YesNo.YES, f"{prefix}holding_agency__is_vsp": False}) & in_scope
     return visible
 
 
@@ -43,7 +51,12 @@ def client_is_visible_to(*, user: User, client: Client) -> bool:
     if client.holding_agency_id == user.agency_id:
         return True
     shared = client.hmis_consent == YesNo.YES and not client.holding_agency.is_vsp
-    return shared and (user.agency.hmis_participating or user.has_role(*_SEE_ALL_CONSENTED))
+    if not shared:
+        return False
+    if user.has_role(*_SEE_ALL_CONSENTED):
+        return True
+    in_scope = not client.hmis_consent_scope or user.agency_id in client.hmis_consent_scope
+    return user.agency.hmis_participating and in_scope
 
 
 def client_get_for_user(*, user: User, pk: int) -> Client:

@@ -4,6 +4,7 @@
   answers 400 with a clear message before any view runs (PostgreSQL cannot
   store NUL; JSON bodies are checked by ces.api.parsers).
 - ServiceErrorBackstop: a service's refusal that no edge answered becomes a 400 page, not a 500.
+- VaultMiddleware: a victim service provider's sealed records open only for its own users.
 - DatabaseUnavailable: a database that does not answer (connect or statement timeout, no free
   pooled connection, a broken connection) answers 503 with Retry-After, a page that needs no
   database (or the API's JSON error), never a hung request or a 500.
@@ -16,7 +17,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ces.api.errors import api_bad_request
 from ces.errors import NON_FIELD, ServiceError
+from ces.vault import opened_agency_id, vault_request, vault_streaming
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +108,22 @@ class ServiceErrorBackstop:
         if request.path.startswith("/api/"):
             return api_bad_request(request, problem)
         return render(request, "400.html", {"problem": problem}, status=exception.status_code)
+
+
+class VaultMiddleware:
+    """A victim service provider's seals open only while answering its own users (ces.vault).
+
+    The request is the key: its user (the session's, or the one DRF authenticates later, which
+    DRF writes back onto the same request) decides whose seals open. A streamed body (CSV) is
+    produced after the view returns, so it is produced under the same request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with vault_request(request):
+            response = self.get_response(request)
+            if getattr(response, "streaming", False) and not isinstance(response, FileResponse):
+                if opened_agency_id() is not None:
+                    response.streaming_content = vault_streaming(request, response.streaming_content)
+        return response

@@ -57,23 +57,25 @@ _ENGAGEMENT_WORK = [
 _GRIEVANCE_WORK = [f"grievances.{p}" for p in ("view_titlevicomplaint", "add_titlevicomplaint", "change_titlevicomplaint",
                    "view_grievance", "add_grievance", "change_grievance", "view_committeemeeting", "add_committeemeeting",
                    "view_letter", "view_outsideagency", "view_retaliationflag")]
+# consent: the log of disclosures made without consent (consent.Disclosure).
+_DISCLOSE = ["consent.view_disclosure", "consent.add_disclosure"]
 _INTAKE_WORK = ["intake.add_intake", "intake.change_intake", "intake.view_intake", "intake.view_assessment", "intake.view_shelter"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CALL_AGENT: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + ["ces.add_client", "referrals.view_shelterreferral"],
     CASE_WORKER: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
-    + ["intake.view_assessment"],
+    + ["intake.view_assessment"] + _DISCLOSE,
     SUPERVISOR: _READ_DIRECTORY + _CLIENT_WORK + _SEE_BNL + _CM_POINTS + _REASSIGN_WORK + _ENGAGEMENT_WORK
     + ["ces.reveal_client_ssn", "intake.view_intake", "intake.view_assessment", "intake.amend_intake", "reassignment.add_caseassignment",
-       "reassignment.change_caseassignment"],
+       "reassignment.change_caseassignment"] + _DISCLOSE,
     COC_STAFF: _READ_DIRECTORY + _SEE_BNL + _OVERSIGHT
     + _REASSIGN_WORK
     + ["ces.view_client", "ces.view_consentrecord", "ces.reveal_client_ssn", "intake.view_assessment", "bnl.manage_bnl",
        "referrals.review_rejection"]
-    + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"],
+    + _GRIEVANCE_WORK + ["grievances.change_retaliationflag"] + _DISCLOSE,
     PROGRAM_STAFF: _READ_DIRECTORY + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.view_client", "intake.view_assessment"],
     VSP_ADVOCATE: _READ_DIRECTORY + _CLIENT_WORK + _INTAKE_WORK + _SEE_BNL + _CM_POINTS + _PROGRAM_WORK + ["ces.add_client"]
-    + ["intake.view_dvreferral", "intake.change_dvreferral"],  # the VSP's inbox of warm referrals (its own only)
+    + ["intake.view_dvreferral", "intake.change_dvreferral"] + _DISCLOSE,  # the VSP's inbox of warm referrals (its own only)
     NONHMIS_LIST_HOLDER: _READ_DIRECTORY + _SEE_BNL + _REASSIGN_WORK + ["ces.view_client"],
     COMMITTEE: _READ_DIRECTORY + _SEE_BNL + _GRIEVANCE_WORK,
     HMIS_ADMIN: [
@@ -93,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ces.view_accesslog",
         "ces.view_client",
         "ces.view_consentrecord",
+        "consent.view_disclosure",
         "ces.reveal_client_ssn",
         "ces.view_deadline",
         "ces.view_clientdocument",

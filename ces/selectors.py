@@ -10,7 +10,8 @@ from django.http import Http404
 from ces import roles
 from ces.access import client_get_for_user, clients_visible_to
 from ces.models import Agency, Client, ClientDocument, Notification, Program, User
-from ces.ssn import ssn_lookup_hash, ssn_normalize, ssn_search_hashes
+from ces.sealed import search_hashes, search_normalize
+from ces.ssn import ssn_lookup_hash, ssn_normalize, ssn_search_hashes, ssn_space
 
 _LABEL = re.compile(r"^\s*([A-Za-z]{2,5})-0*(\d+)\s*$")
 
@@ -28,11 +29,18 @@ def client_search_kind(query: str) -> str:
 
 
 def client_search(*, user: User, query: str = "", dob: date | None = None) -> QuerySet[Client]:
-    """Clients the user may see, matching a label (CP-000123), an SSN, or a name."""
+    """Clients the user may see, matching a label (CP-000123), an SSN, or a name.
+
+    The people a VSP holds have their names and DOB sealed (ces.sealed): its own users find
+    them by the keyed hashes of the words and the DOB under the VSP's key, never the text."""
     clients = clients_visible_to(user).select_related("holding_agency")
     query = (query or "").strip()
+    own_vsp = ssn_space(user.agency) if user.agency_id else None
     if dob is not None:
-        clients = clients.filter(dob=dob)
+        by_dob = Q(dob=dob)
+        if own_vsp is not None:
+            by_dob |= Q(holding_agency_id=own_vsp, vsp_search_hashes__contains=search_hashes(own_vsp, [f"dob:{dob.isoformat()}"]))
+        clients = clients.filter(by_dob)
     kind = client_search_kind(query)
     if not kind:
         return clients
@@ -44,6 +52,11 @@ def client_search(*, user: User, query: str = "", dob: date | None = None) -> Qu
     condition = Q()
     for word in query.split():
         condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(middle_name__icontains=word)
+    if own_vsp is not None:
+        sealed = Q(holding_agency_id=own_vsp)
+        for word in search_normalize(query).split():
+            sealed &= Q(vsp_search_hashes__contains=search_hashes(own_vsp, [f"word:{word}"]))
+        condition |= sealed
     return clients.filter(condition)
 
 

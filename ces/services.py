@@ -4,8 +4,9 @@ and the user admin's rules on privileges.
 Every write takes the acting user (`actor`) so history says who did it.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,6 +16,8 @@ from knox.models import AuthToken
 
 from ces import roles
 from ces.audit import access_log_record, history_save
+from ces.choices import YesNo
+from ces.deadlines import deadlines_schedule
 from ces.errors import Forbidden, Invalid, ServiceError
 from ces.lockout import LOCKED_OUT, LOCKED_OUT_STATUS
 from ces.models import AccessLog, Agency, Client, ClientNote, ConsentRecord, Program, User
@@ -56,6 +59,21 @@ def client_update(*, client: Client, actor: User, reason: str = "", ssn: str | N
     return history_save(client, actor=actor, reason=reason or "updated")
 
 
+CONSENT_REMINDER_KIND = "consent.expiry_reminder"
+CONSENT_EXPIRY_KIND = "consent.expiry"
+
+
+def consent_default_expiry(*, kind: str, answer: str, effective_on: date) -> date | None:
+    """HMIS consent lapses after the CoC's period (settings.CES_HMIS_CONSENT_YEARS, 3 by default)."""
+    if kind != ConsentRecord.Kind.HMIS_ROI or answer != YesNo.YES:
+        return None
+    years = settings.CES_HMIS_CONSENT_YEARS
+    try:
+        return effective_on.replace(year=effective_on.year + years)
+    except ValueError:  # 29 February
+        return effective_on.replace(year=effective_on.year + years, day=28)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -66,8 +84,28 @@ def consent_record(
     actor: User,
     taken_at: datetime | None = None,
     note: str = "",
+    effective_on: date | None = None,
+    expires_on: date | None | bool = True,
+    scope: str = ConsentRecord.Scope.HMIS_PARTICIPATING,
+    scope_agency_ids: list[int] | None = None,
+    signature_ciphertext: str = "",
+    script_language: str = "",
+    script_read: bool = False,
+    dv_offer_read: bool | None = None,
+    disability_notice_read: bool | None = None,
 ) -> ConsentRecord:
-    """Record a consent given or refused, and keep the client's current answer in step."""
+    """Record a consent given or refused, and keep the client's current answer in step.
+
+    `expires_on=True` means the default (consent_default_expiry). A `no` withdraws every
+    earlier `yes` of the kind still in force (their `revoked_at` is set), and the client's
+    answer changes in the same transaction, so every door refuses at the next request. A
+    `yes` with an expiry schedules the reminder to the holding agency and the lapse (timers
+    in the sweep, consent/timers.py)."""
+    now = timezone.now()
+    taken_at = taken_at or now
+    effective_on = effective_on or timezone.localdate(taken_at)
+    if expires_on is True:
+        expires_on = consent_default_expiry(kind=kind, answer=answer, effective_on=effective_on)
     record = ConsentRecord(
         client=client,
         kind=kind,
@@ -75,16 +113,87 @@ def consent_record(
         method=method,
         taken_by=actor,
         agency=actor.agency or client.holding_agency,
-        taken_at=taken_at or timezone.now(),
+        taken_at=taken_at,
         note=note,
+        effective_on=effective_on,
+        expires_on=expires_on or None,
+        scope=scope,
+        scope_agency_ids=sorted(set(scope_agency_ids or [])) if scope == ConsentRecord.Scope.AGENCIES else [],
+        signature_ciphertext=signature_ciphertext,
+        script_language=script_language,
+        script_read=script_read,
+        dv_offer_read=dv_offer_read,
+        disability_notice_read=disability_notice_read,
     )
-    history_save(record, actor=actor)
+    # Its values come from checked input (consent.services, the intake's validation); the database
+    # holds the constraints (expiry after effect), so no per-field lookups here.
+    history_save(record, actor=actor, validate=False)
     field = CONSENT_FIELD_BY_KIND.get(kind)
-    latest = client.consents.filter(kind=kind).order_by("-taken_at", "-id").first()
-    if field and latest is not None and getattr(client, field) != latest.answer:
-        setattr(client, field, latest.answer)
-        history_save(client, actor=actor, reason=f"{record.get_kind_display()} consent recorded")
+    # A `yes` in force shows on the client's answer (consent_sync_client), so only then is there one to withdraw.
+    if answer != YesNo.YES and (field is None or getattr(client, field) == YesNo.YES):
+        for earlier in client.consents.filter(kind=kind, answer=YesNo.YES, revoked_at__isnull=True).exclude(pk=record.pk):
+            earlier.revoked_at, earlier.revoked_by = now, actor
+            history_save(earlier, actor=actor, reason="withdrawn", validate=False)
+    elif record.expires_on is not None:
+        _consent_timers_schedule(record)
+    consent_sync_client(client=client, kind=kind, actor=actor, reason=f"{record.get_kind_display()} consent recorded")
     return record
+
+
+def _consent_timers_schedule(record: ConsentRecord) -> None:
+    tz = timezone.get_current_timezone()
+    lapse_at = datetime.combine(record.expires_on, time.min, tzinfo=tz)
+    remind_at = datetime.combine(record.expires_on - timedelta(days=settings.CES_CONSENT_REMINDER_DAYS), time(9), tzinfo=tz)
+    timers = [(CONSENT_EXPIRY_KIND, record, lapse_at)]
+    if remind_at > timezone.now():
+        timers.append((CONSENT_REMINDER_KIND, record, remind_at))
+    deadlines_schedule(timers)
+
+
+def _consent_latest(client: Client, kind: str) -> ConsentRecord | None:
+    return client.consents.filter(kind=kind).order_by("-taken_at", "-id").first()
+
+
+def _consent_deciding(latest: ConsentRecord | None, today: date) -> ConsentRecord | None:
+    if latest is None or (latest.answer == YesNo.YES and not latest.in_force_on(today)):
+        return None
+    return latest
+
+
+def consent_current(*, client: Client, kind: str, today: date | None = None) -> ConsentRecord | None:
+    """The record that decides the client's answer for `kind` today: the latest one taken,
+    unless it is a `yes` that is withdrawn, not yet effective or lapsed (then None)."""
+    return _consent_deciding(_consent_latest(client, kind), today or timezone.localdate())
+
+
+def consent_sync_client(*, client: Client, kind: str, actor: User, reason: str) -> Client:
+    """Set the client's current answer (and HMIS scope) from the consent records of `kind`.
+
+    No record in force (lapsed, not yet effective) is `not_collected`: consent is asked
+    again; a withdrawn one is `no`. A client without records of the kind is left alone."""
+    field = CONSENT_FIELD_BY_KIND.get(kind)
+    if field is None:
+        return client
+    latest = _consent_latest(client, kind)
+    if latest is None:
+        return client
+    current = _consent_deciding(latest, timezone.localdate())
+    if current is not None:
+        answer = current.answer
+    else:
+        answer = YesNo.NO if latest.revoked_at is not None else YesNo.NOT_COLLECTED
+    changes = {}
+    if getattr(client, field) != answer:
+        changes[field] = answer
+    if kind == ConsentRecord.Kind.HMIS_ROI:
+        scope = list(current.scope_agency_ids) if current is not None and answer == YesNo.YES else []
+        if list(client.hmis_consent_scope or []) != scope:
+            changes["hmis_consent_scope"] = scope
+    if changes:
+        for name, value in changes.items():
+            setattr(client, name, value)
+        history_save(client, actor=actor, reason=reason)
+    return client
 
 
 def client_ssn_reveal(*, client: Client, actor: User, request: HttpRequest | None = None) -> str:

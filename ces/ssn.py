@@ -12,7 +12,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from ces import crypto
+from ces import crypto, vault
 
 SSN_NOT_NINE_DIGITS = _("A Social Security number has 9 digits.")
 # intake-and-vat.md: "invalid SSNs (area 000, 666 or 900-999, group 00, serial
@@ -45,9 +45,11 @@ def ssn_space(agency) -> int | None:
 
 
 def ssn_lookup_hash(ssn: str, *, vsp_agency_id: int | None = None) -> str:
-    """The keyed hash of an SSN in the CoC's space, or in the space of the VSP `vsp_agency_id`."""
-    purpose = _LOOKUP_PURPOSE if vsp_agency_id is None else f"{_LOOKUP_PURPOSE}:vsp:{int(vsp_agency_id)}"
-    return crypto.lookup_hash(ssn_normalize(ssn), purpose=purpose)
+    """The keyed hash of an SSN in the CoC's space (the CoC's key), or in the space of the VSP
+    `vsp_agency_id` — under that VSP's own key (ces.vault), which the CoC does not hold."""
+    if vsp_agency_id is None:
+        return crypto.lookup_hash(ssn_normalize(ssn), purpose=_LOOKUP_PURPOSE)
+    return vault.vault_lookup_hash(int(vsp_agency_id), ssn_normalize(ssn), purpose=_LOOKUP_PURPOSE)
 
 
 def ssn_hash_for_holder(ssn: str, agency) -> str:

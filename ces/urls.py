@@ -21,6 +21,7 @@ urlpatterns = [
     path("clients/", views.client_list, name="client-list"),
     path("clients/<id:pk>/", views.client_detail, name="client-detail"),
     path("clients/<id:pk>/reveal-ssn/", views.client_reveal_ssn, name="client-reveal-ssn"),
+    path("clients/<id:pk>/consents/", include("consent.urls")),
     path("notifications/<id:pk>/read/", views.notification_read, name="notification-read"),
     path("intake/", include("intake.urls")),
     path("bnl/", include("bnl.urls")),

@@ -32,6 +32,7 @@ from ces.access import client_is_visible_to
 from ces.audit import access_log_record
 from ces.errors import Forbidden
 from ces.models import AccessLog, Client, User
+from ces.sealed import search_hashes, search_normalize
 from ces.ssn import ssn_hash_for_holder, ssn_lookup_hash, ssn_normalize, ssn_space
 from intake.validation import plausible_dob
 
@@ -89,6 +90,8 @@ def duplicate_candidates(
         by_name = similar | sounds_like
         if dob is not None:
             by_name &= Q(dob__range=(dob - DOB_WINDOW, dob + DOB_WINDOW))
+        if own_vsp is not None:  # the VSP's own people: names sealed, found by keyed hashes (ces.sealed)
+            by_name |= vsp_sealed_match(own_vsp, first=first, last=last)
 
     rows = (
         Client.objects.annotate(
@@ -109,6 +112,8 @@ def duplicate_candidates(
     candidates = []
     for client in rows:
         score = float(client.name_sim)
+        if client.vsp_sealed and not client.vault_locked:  # opened in the VSP's own request
+            score = max(score, vsp_sealed_score(client, first=first, last=last))
         if client.sounds_like:
             score = max(score, PHONETIC_SCORE)
         if dob is not None and client.dob == dob:
@@ -119,6 +124,22 @@ def duplicate_candidates(
             candidates.append(Candidate(client=client, score=score, ssn_match=client.ssn_match, visible=visible))
     candidates.sort(key=lambda c: (-c.score, c.client.pk))
     return candidates[:MAX_CANDIDATES]
+
+
+def vsp_sealed_match(agency_id: int, *, first: str, last: str) -> Q:
+    """The VSP's own sealed people whose first or last name is one of the words typed."""
+    words = [word for word in search_normalize(f"{first} {last}").split()]
+    if not words:
+        return Q(pk__in=[])
+    return Q(holding_agency_id=agency_id, vsp_search_hashes__overlap=search_hashes(agency_id, [f"word:{w}" for w in words]))
+
+
+def vsp_sealed_score(client: Client, *, first: str, last: str) -> float:
+    """Exact words only (the hashes match words, not spellings): both names 0.9, the surname 0.6, else 0.4."""
+    typed_first, typed_last = search_normalize(first), search_normalize(last)
+    same_first = bool(typed_first) and typed_first == search_normalize(client.first_name)
+    same_last = bool(typed_last) and typed_last == search_normalize(client.last_name)
+    return 0.9 if same_first and same_last else 0.6 if same_last else 0.4
 
 
 def _request_without_query(request: HttpRequest) -> HttpRequest:

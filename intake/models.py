@@ -153,6 +153,8 @@ class Intake(models.Model):
     phone_future_same = models.CharField(**YN)
     roseville_resident = models.CharField(**YN)
     wants_shelter_tonight = models.CharField(**YN)
+    hmis_script_read = models.BooleanField(_("HMIS release read to the caller"), null=True, blank=True)
+    dv_partner_offer_read = models.BooleanField(_("DV partner referral offered"), null=True, blank=True)
     hmis_consent = models.CharField(**YN)
     nv_resident_30_days = models.CharField(**YN)
     nv_length_in_county = models.CharField(max_length=20, blank=True)
@@ -175,6 +177,8 @@ class Intake(models.Model):
     pl_pets_arranged = models.CharField(**YN)
     shelter_choice = models.ForeignKey(Shelter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     continue_to_vi = models.CharField(**YN)
+    vi_script_read = models.BooleanField(_("VI consent read to the caller"), null=True, blank=True)
+    disability_notice_read = models.BooleanField(_("told disclosing a disability is not required"), null=True, blank=True)
     vi_consent = models.CharField(**YN)
     youth_urgent = models.BooleanField(_("urgent: minor without an adult"), default=False)
 

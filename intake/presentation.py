@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from consent.scripts import script_for
 from intake import policy
 from intake.pdf import INDICATOR_LABELS
 from intake.questions import (
@@ -89,6 +90,12 @@ class QuestionView:
     @property
     def hint(self) -> str:
         return self.question.hint(self.language)
+
+    @property
+    def script(self) -> list[str]:
+        """The consent script to read before this question (consent.scripts), in the call's language."""
+        found = script_for(self.question.script) if self.question.script else None
+        return found.text(self.language) if found else []
 
     @property
     def carried_label(self) -> str:

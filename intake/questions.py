@@ -88,6 +88,7 @@ class Question:
     hint_es: str = ""
     min_value: float | None = None
     max_value: float | None = None
+    script: str = ""  # a consent script shown above the question (consent.scripts)
 
     def wording(self, language: str) -> str:
         return self.es if language == "es" else self.en
@@ -305,6 +306,13 @@ QUESTIONS: list[Question] = [
         _personal(_is("county", "placer"))),
     _yn("wants_shelter_tonight", "personal", "Would you like a referral to a shelter tonight?",
         "¿Desea una referencia a un albergue para esta noche?", _personal(_county_in_coc)),
+    # The consent scripts, read aloud; the agent ticks each part (recorded on the consent record).
+    Question("hmis_script_read", "personal", FLAG, "I read the HMIS release of information above to the caller.",
+             "Le leí a la persona la autorización de divulgación de HMIS de arriba.", applies=_personal(), script="hmis_roi"),
+    Question("dv_partner_offer_read", "personal", FLAG,
+             "I offered the referral to a Domestic Violence partner, who would not share the answers with HMIS.",
+             "Ofrecí la referencia a una agencia aliada contra la violencia doméstica, que no compartiría las respuestas con HMIS.",
+             applies=_personal()),
     _yn("hmis_consent", "personal",
         "HMIS release of information (read the consent script). Do I have your consent?",
         "Autorización de divulgación de información de HMIS (lea el texto de consentimiento). ¿Tengo su consentimiento?",
@@ -359,6 +367,13 @@ QUESTIONS: list[Question] = [
         "If you would like to continue by answering a few more questions, we can put you on a list to receive a more permanent housing solution. Having your name on the list does not guarantee housing, but you cannot receive permanent and transitional HUD services without it. Would you like to continue?",
         "Si desea continuar respondiendo unas preguntas más, podemos ponerle en una lista para una solución de vivienda más permanente. Estar en la lista no garantiza vivienda, pero sin ella no puede recibir servicios de vivienda permanente y de transición de HUD. ¿Desea continuar?",
         vi_may_continue),
+    Question("vi_script_read", "continue", FLAG, "I read the Vulnerability Index consent above to the caller.",
+             "Le leí a la persona el consentimiento del Índice de Vulnerabilidad de arriba.",
+             applies=lambda a: vi_may_continue(a) and a.get("continue_to_vi") == "yes", script="vi"),
+    Question("disability_notice_read", "continue", FLAG,
+             "I told the caller they do not have to disclose any specific disability or diagnosis.",
+             "Le dije a la persona que no está obligada a revelar ninguna discapacidad o diagnóstico específico.",
+             applies=lambda a: vi_may_continue(a) and a.get("continue_to_vi") == "yes"),
     _yn("vi_consent", "continue", "Vulnerability Index consent (read the consent script). Consent given?",
         "Consentimiento del Índice de Vulnerabilidad (lea el texto). ¿Da su consentimiento?",
         lambda a: vi_may_continue(a) and a.get("continue_to_vi") == "yes"),
@@ -440,7 +455,9 @@ QUESTIONS: list[Question] = [
 
 BY_CODE: dict[str, Question] = {q.code: q for q in QUESTIONS}
 SECTION_TITLES = {code: (en, es) for code, en, es in SECTIONS}
-PERSONAL_CODES = frozenset(q.code for q in QUESTIONS if q.section == "personal") - {"roseville_resident", "wants_shelter_tonight", "hmis_consent", "phone_future_same"}
+PERSONAL_CODES = frozenset(q.code for q in QUESTIONS if q.section == "personal") - {
+    "roseville_resident", "wants_shelter_tonight", "hmis_consent", "phone_future_same", "hmis_script_read",
+    "dv_partner_offer_read"}
 VI_CODES = [q.code for q in QUESTIONS if q.section == "vi"]
 
 

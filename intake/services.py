@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from bnl.services import bnl_entry_place
-from ces import crypto, roles
+from ces import crypto, roles, vault
 from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.errors import Errors, Forbidden, Invalid
@@ -158,11 +158,21 @@ def _require_own_draft(intake: Intake, actor: User) -> None:
 # --- drafts -----------------------------------------------------------------
 
 
+def _draft_encrypt(agency, text: str) -> str:
+    """A VSP's call in progress is sealed under the VSP's own key (ces.vault), others under the CoC's."""
+    return vault.seal(agency.pk, text) if agency is not None and agency.is_vsp else crypto.encrypt(text)
+
+
 def intake_draft_answers(intake: Intake) -> dict:
-    """The draft's answers as typed. Whatever the draft holds, this returns a dict."""
+    """The draft's answers as typed. Whatever the draft holds, this returns a dict (empty for a
+    VSP's draft outside that VSP's own requests)."""
     if not intake.draft_ciphertext:
         return {}
-    answers = json.loads(crypto.decrypt(intake.draft_ciphertext))
+    try:
+        sealed = vault.sealed_by(intake.draft_ciphertext) is not None
+        answers = json.loads(vault.unseal(intake.draft_ciphertext) if sealed else crypto.decrypt(intake.draft_ciphertext))
+    except vault.VaultLocked:
+        return {}
     return answers if isinstance(answers, dict) else {}
 
 
@@ -173,7 +183,8 @@ def intake_start(*, actor: User, call_language: str = "en") -> Intake:
         raise Invalid({"call_language": [UNKNOWN_CALL_LANGUAGE]})
     now = timezone.localtime()
     intake = Intake(csr=actor, agency=actor.agency, call_language=call_language)
-    intake.draft_ciphertext = crypto.encrypt(json.dumps({"collected_at": now.strftime("%Y-%m-%dT%H:%M"), "collection_method": "phone"}))
+    intake.draft_ciphertext = _draft_encrypt(actor.agency, json.dumps({"collected_at": now.strftime("%Y-%m-%dT%H:%M"),
+                                                                       "collection_method": "phone"}))
     intake.draft_saved_at = timezone.now()
     return history_save(intake, actor=actor, reason="call started")
 
@@ -196,7 +207,8 @@ def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language
         _require_own_draft(current, actor)
         merged = intake_draft_answers(current)
         merged.update(storable)
-        updates = {"draft_ciphertext": crypto.encrypt(json.dumps(merged, default=str)), "draft_saved_at": timezone.now()}
+        updates = {"draft_ciphertext": _draft_encrypt(actor.agency, json.dumps(merged, default=str)),
+                   "draft_saved_at": timezone.now()}
         if call_language:
             updates["call_language"] = call_language
         Intake.objects.filter(pk=intake.pk).update(**updates)
@@ -407,7 +419,8 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     intake.client = client
     result.client = client
     if not result.person_left_alone:
-        _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at)
+        _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at,
+                         language=intake.call_language)
 
     if cleaned.get("county") == "outside_coc":
         intake.outcome = Intake.Outcome.OUTSIDE_COC
@@ -437,8 +450,9 @@ def _dv_referral_create(*, intake: Intake, cleaned: dict, actor: User) -> DvRefe
     encrypted; the VSP's advocates get a notice that names nothing but their inbox."""
     agreed = cleaned.get("dv_warm_consent") == "yes"
     shared = {code: str(cleaned[code]) for code in DV_WARM_CODES if agreed and cleaned.get(code) not in (None, "")}
+    # Sealed under the receiving VSP's own key (ces.vault): the CoC cannot read it back.
     referral = DvReferral(intake=intake, vsp_id=cleaned["dv_referral_agency"], created_by=actor, caller_agreed_to_share=agreed,
-                          shared_ciphertext=crypto.encrypt(json.dumps(shared)) if shared else "")
+                          shared_ciphertext=vault.seal(cleaned["dv_referral_agency"], json.dumps(shared)) if shared else "")
     history_save(referral, actor=actor, reason="warm referral from the call (DV pathway)")
     advocates = User.objects.filter(agency_id=referral.vsp_id, is_active=True, groups__name=roles.VSP_ADVOCATE).distinct()
     for advocate in advocates:
@@ -450,7 +464,11 @@ def dv_referral_shared(referral: DvReferral) -> dict:
     """What the caller agreed to pass to the VSP (for the VSP's own screens only)."""
     if not referral.shared_ciphertext:
         return {}
-    shared = json.loads(crypto.decrypt(referral.shared_ciphertext))
+    try:
+        sealed = vault.sealed_by(referral.shared_ciphertext) is not None
+        shared = json.loads(vault.unseal(referral.shared_ciphertext) if sealed else crypto.decrypt(referral.shared_ciphertext))
+    except vault.VaultLocked:  # outside the VSP's own requests
+        return {}
     return shared if isinstance(shared, dict) else {}
 
 
@@ -575,15 +593,21 @@ def _consent_method(collection_method: str) -> str:
     }.get(collection_method, ConsentRecord.Method.WRITTEN)
 
 
-def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime) -> None:
+def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "") -> None:
     consent_method = _consent_method(method)
     for code, kind in CONSENT_CODES.items():
         if code in cleaned:
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor, taken_at=taken_at)
+            scripted = {}
+            if code == "hmis_consent":  # the HMIS release's script and its DV-partner offer (consent.scripts)
+                scripted = {"script_read": cleaned.get("hmis_script_read") is True,
+                            "dv_offer_read": cleaned.get("dv_partner_offer_read") is True, "script_language": language}
+            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor,
+                           taken_at=taken_at, **scripted)
     if cleaned.get("vi_consent"):
         consent_record(
             client=client, kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"],
-            method=consent_method, actor=actor, taken_at=taken_at,
+            method=consent_method, actor=actor, taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
+            disability_notice_read=cleaned.get("disability_notice_read") is True, script_language=language,
         )
 
 
@@ -685,7 +709,8 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
         raise Invalid(errors)
     for code in INTAKE_COLUMNS:
         if code in changed and code not in ("dv_referral_agency", "shelter_choice", "dv_pii_sharing_acknowledged"):
-            setattr(intake, code, cleaned.get(code) or "")
+            value = cleaned.get(code)
+            setattr(intake, code, value if isinstance(value, bool) else (value or ""))
     if "collected_at" in changed:
         intake.collected_at = cleaned["collected_at"]
     history_save(intake, actor=actor, reason=f"amended: {reason}")

@@ -13,7 +13,7 @@ def test_every_api_endpoint_is_in_docs_api_md():
     for route, name in project_urls():
         if not route.startswith("api/v1/"):
             continue
-        path = "/" + route.replace("<id:pk>", "<id>").replace("<id:form_pk>", "<form_id>").replace("<slug:name>", "<report>")
+        path = "/" + route.replace("<id:pk>", "<id>").replace("<id:form_pk>", "<form_id>").replace("<id:consent_pk>", "<consent_id>").replace("<slug:name>", "<report>")
         if f"`{path}`" not in text:
             missing.append(f"{path} ({name})")
     assert not missing, "endpoints missing from docs/api.md: " + ", ".join(missing)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("audit.api")),
     path("", include("reports.api")),
     path("", include("grievances.api")),
+    path("", include("consent.api")),
 ]

@@ -6,6 +6,7 @@ from ces.models.deadlines import Deadline
 from ces.models.documents import ClientDocument
 from ces.models.notifications import Notification
 from ces.models.users import User
+from ces.models.vault import VspDataKey
 
 __all__ = [
     "AccessLog",
@@ -19,4 +20,5 @@ __all__ = [
     "Notification",
     "Program",
     "User",
+    "VspDataKey",
 ]

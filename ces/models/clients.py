@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Func
@@ -9,10 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from ces import crypto
 from ces.choices import DataQuality, Language, YesNo
+from ces.sealed import VspSealed, search_hashes, search_tokens
 from ces.ssn import ssn_hash_for_holder, ssn_masked, ssn_normalize
 
 
-class Client(models.Model):
+class Client(VspSealed):
     """A person known to coordinated entry, held by one agency.
 
     Personal data here is visible only through ces.access. The SSN is never
@@ -20,7 +22,17 @@ class Client(models.Model):
     lookup, in the CoC's space or in the holding VSP's own: ces.ssn) and
     `ssn_last4` (for display) are all that is kept. A full-quality SSN belongs
     to one person per space (`client_ssn_unique_full`).
+
+    A person a victim service provider holds has every personal field sealed under that VSP's
+    key (ces.sealed, ces.vault): the columns are blank for everyone but the VSP's own users, and
+    the VSP finds its people by keyed hashes (`vsp_search_hashes`, `ssn_hash`) under its key.
     """
+
+    SEALED_FIELDS = (
+        "first_name", "middle_name", "last_name", "dob", "ssn_ciphertext", "ssn_last4", "phone_primary", "phone_future",
+        "current_location", "alt_contact_name", "alt_contact_phone", "email", "mailing_address", "preferred_language_other",
+        "safety_plan",
+    )
 
     holding_agency = models.ForeignKey(
         "ces.Agency",
@@ -69,6 +81,13 @@ class Client(models.Model):
         default=YesNo.NOT_COLLECTED,
         help_text=_("Kept in step with the latest HMIS release-of-information consent record."),
     )
+    hmis_consent_scope = ArrayField(
+        models.BigIntegerField(),
+        verbose_name=_("HMIS consent scope (agency ids)"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every HMIS-participating agency. Otherwise only these agencies (and the CoC's staff)."),
+    )
     worker_alert = models.BooleanField(
         _("WORKER ALERT"), default=False, help_text=_("Shown prominently wherever the client appears (worker safety).")
     )
@@ -77,6 +96,11 @@ class Client(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    vsp_search_hashes = ArrayField(
+        models.CharField(max_length=64), verbose_name=_("search hashes under the VSP's key"), default=list, blank=True,
+        editable=False,
     )
 
     history = HistoricalRecords()
@@ -91,6 +115,7 @@ class Client(models.Model):
             GinIndex(OpClass(Lower("first_name"), name="gin_trgm_ops"), name="client_first_name_trgm"),
             GinIndex(OpClass(Lower("last_name"), name="gin_trgm_ops"), name="client_last_name_trgm"),
             models.Index(Func(F("last_name"), function="dmetaphone"), name="client_last_name_dmetaphone"),
+            GinIndex(fields=["vsp_search_hashes"], name="client_vsp_search_idx"),
         ]
         constraints = [
             # One person per full-quality SSN in each lookup space (the CoC's, or one VSP's): two
@@ -106,6 +131,15 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def sealing_agency_id(self) -> int | None:
+        return self.holding_agency_id if self.holding_agency_id and self.holding_agency.is_vsp else None
+
+    def sealed_extra(self, values: dict, agency_id: int) -> list[str]:
+        self.vsp_search_hashes = search_hashes(agency_id, search_tokens(
+            first=values["first_name"] or "", middle=values["middle_name"] or "", last=values["last_name"] or "",
+            dob=values["dob"] or "", phone=values["phone_primary"] or ""))
+        return ["vsp_search_hashes"]
 
     @property
     def label(self) -> str:
@@ -136,8 +170,16 @@ class Client(models.Model):
         return crypto.decrypt(self.ssn_ciphertext) if self.ssn_ciphertext else ""
 
 
-class ConsentRecord(models.Model):
-    """One consent given or refused: who took it, when, how (verbal consent is valid)."""
+class ConsentRecord(VspSealed):
+    """One consent given, refused or withdrawn, with its life (docs/consent.md).
+
+    Who took it, when, how (verbal consent on a recorded call is valid; written with a typed
+    name or a signature image), for which agencies (`scope`), from when until when
+    (`effective_on`, `expires_on`: HMIS consent expires after the CoC's period), and whether
+    it was later withdrawn (`revoked_at`). The latest record of a kind that is in force
+    decides the client's current answer (`Client.hmis_consent`, ...), which every door reads
+    (ces.access). The signature (typed name, image) is kept encrypted.
+    """
 
     class Kind(models.TextChoices):
         HMIS_ROI = "hmis_roi", _("HMIS release of information")
@@ -150,6 +192,10 @@ class ConsentRecord(models.Model):
         WRITTEN = "written", _("Written, signed form")
         ELECTRONIC = "electronic", _("Electronic")
 
+    class Scope(models.TextChoices):
+        HMIS_PARTICIPATING = "hmis_participating", _("Every HMIS-participating agency of the CoC")
+        AGENCIES = "agencies", _("Only the agencies listed")
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(_("consent to"), max_length=20, choices=Kind.choices)
     answer = models.CharField(_("answer"), max_length=20, choices=YesNo.choices)
@@ -158,18 +204,56 @@ class ConsentRecord(models.Model):
     agency = models.ForeignKey("ces.Agency", on_delete=models.PROTECT, related_name="+")
     taken_at = models.DateTimeField(_("taken at"))
     note = models.TextField(_("note"), blank=True)
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    scope = models.CharField(_("shared with"), max_length=20, choices=Scope.choices, default=Scope.HMIS_PARTICIPATING)
+    scope_agency_ids = ArrayField(models.BigIntegerField(), verbose_name=_("agencies in scope"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    expired_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    signature_ciphertext = models.TextField(_("signature (encrypted)"), blank=True, editable=False)
+    script_language = models.CharField(_("script read in"), max_length=5, blank=True)
+    script_read = models.BooleanField(_("consent script read to the client"), default=False)
+    dv_offer_read = models.BooleanField(_("DV partner referral offered"), null=True, blank=True)
+    disability_notice_read = models.BooleanField(
+        _("told that disclosing a disability is not required"), null=True, blank=True
+    )
+
+    SEALED_FIELDS = ("note", "signature_ciphertext")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-taken_at", "-id"]
         indexes = [models.Index(fields=["client", "kind", "-taken_at"], name="consent_latest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(effective_on__isnull=True)
+                | models.Q(expires_on__gt=models.F("effective_on")),
+                name="consent_expires_after_effective",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_answer_display()}"
 
+    def sealing_agency_id(self) -> int | None:
+        return self.client.sealing_agency_id()
 
-class ClientNote(models.Model):
+    def in_force_on(self, day) -> bool:
+        """Given (yes), not withdrawn, started and not lapsed on `day`."""
+        return (
+            self.answer == YesNo.YES
+            and self.revoked_at is None
+            and (self.effective_on is None or self.effective_on <= day)
+            and (self.expires_on is None or day < self.expires_on)
+        )
+
+
+class ClientNote(VspSealed):
     """A note on the client's CE enrollment (reassignment steps, safety transfers, ...)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
@@ -178,7 +262,12 @@ class ClientNote(models.Model):
     topic = models.CharField(_("topic"), max_length=50)
     text = models.TextField(_("note"))
 
+    SEALED_FIELDS = ("text",)
+
     history = HistoricalRecords()
+
+    def sealing_agency_id(self) -> int | None:
+        return self.client.sealing_agency_id()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "devtools",
     "reports",
+    "consent",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ces.middleware.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -220,6 +222,16 @@ STORAGES = {
 # (key rotation). The keyed lookup hash is derived from the first key.
 FIELD_ENCRYPTION_KEYS: list[str] = []
 
+# --- the VSPs' own keys (ces.vault, docs/security.md "The VSP's key") ---
+# Each victim service provider's key-encryption key, by agency initials, from key files the
+# VSP provides (`VSP_KEY_DIR/<INITIALS>.key`, one Fernet key a line, the first wraps). Never in
+# the database, never the CoC's FIELD_ENCRYPTION_KEY. Data keys are rotated every
+# VSP_KEY_ROTATION_DAYS by the sweep (0: only by `manage.py vsp_rotate_keys`).
+VSP_KEY_DIR = env.str("VSP_KEY_DIR", default="")
+VSP_KEY_ENCRYPTION_KEYS: dict[str, list[str]] = {}
+VSP_DEV_KEY_ENCRYPTION_KEY = ""  # development and tests only: one public key for every VSP
+VSP_KEY_ROTATION_DAYS = env.int("VSP_KEY_ROTATION_DAYS", default=365)
+
 # --- Redis and Celery ---
 # REDIS_URL is the broker; CES_BROKER=filesystem selects Celery's filesystem
 # transport under var/ (single machine only: see README).
@@ -326,6 +338,12 @@ API_MAX_JSON_DEPTH = 20
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is read, never written back: no "revert" in the admin (ces.admin refuses its POST too).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- consent (docs/consent.md): CoC settings, from the environment ---
+# HMIS consent lapses this many years after it takes effect; the holding agency is reminded
+# this many days before.
+CES_HMIS_CONSENT_YEARS = env.int("CES_HMIS_CONSENT_YEARS", default=3)
+CES_CONSENT_REMINDER_DAYS = env.int("CES_CONSENT_REMINDER_DAYS", default=30)
 
 # --- the named system user that scheduled jobs act as ---
 CES_SYSTEM_USERNAME = "ces-system"

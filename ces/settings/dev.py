@@ -12,6 +12,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-not-for-produc
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ces", pool=True)}
 # A public development key (Fernet): data encrypted with it is not secret.
+# A public key-encryption key for every VSP without a key file (ces.vault): not secret.
+VSP_DEV_KEY_ENCRYPTION_KEY = "ZGV2LXZzcC1rZWstZm9yLWNlcy1kZXZlbG9wbWVudDA="
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEY", default=["c2VjcmV0LWRldi1rZXktZm9yLWNlcy0wMDAwMDAwMDA="]
 )

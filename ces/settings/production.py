@@ -5,6 +5,8 @@ REDIS_URL or ALLOWED_HOSTS: a missing one stops the process at start-up.
 `manage.py check --deploy` passes with no warnings (tests/ces/test_settings.py).
 """
 
+from ces.keyfiles import kek_from_directory
+
 from .base import *  # noqa: F403
 from .base import database_from_env, env
 
@@ -15,6 +17,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": database_from_env(pool=True)}
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY")
+# Each VSP's key-encryption key from its own key file; no shared fallback (ces.vault).
+VSP_KEY_ENCRYPTION_KEYS = kek_from_directory(VSP_KEY_DIR)  # noqa: F405
 REDIS_URL = env.str("REDIS_URL")
 if CES_BROKER != "filesystem":  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL

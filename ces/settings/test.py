@@ -24,6 +24,8 @@ DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/ce
 # No pool in the suite (pytest-django switches databases under it); the fault tests start
 # gunicorn with DATABASE_POOL=true, as production runs.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A public key-encryption key for every VSP without a key file (ces.vault): not secret.
+VSP_DEV_KEY_ENCRYPTION_KEY = "dGVzdC12c3Ata2VrLWZvci1jZXMtdGVzdHMtMDAwMDA="
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktZm9yLWNlcy10ZXN0LXN1aXRlLTAwMDA="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The fault tests start workers that talk SMTP to a sink (tests/faults/smtp.py).

@@ -18,6 +18,7 @@ from ces.models import AccessLog, Client, ConsentRecord
 from ces.selectors import client_search
 from ces.services import client_create
 from ces.ssn import ssn_lookup_hash
+from ces.vault_rotation import vsp_keys_rotate
 from intake.models import Assessment, Intake
 from intake.services import PERSON_NOT_YOURS, SSN_TAKEN_MEANWHILE, intake_submit
 from tests.factories import AgencyFactory, ClientFactory, UserFactory, call_agent, worked_example_2_answers
@@ -226,6 +227,9 @@ def test_the_migration_moves_existing_vsp_ssns_to_their_own_space(vsp, survivor)
     Client.objects.filter(pk=survivor.pk).update(ssn_hash=ssn_lookup_hash(SSN))  # as stored before the fix
     migration = importlib.import_module("ces.migrations.0012_client_ssn_unique_full")
     migration.vsp_ssns_to_their_own_space(apps, None)
+    # Since the comparable database (issue 15) a VSP's SSN is sealed under its own key, so the
+    # rehash under that key is the key rotation's (ces.vault_rotation), run after deploying.
+    vsp_keys_rotate(agency=vsp)
     survivor.refresh_from_db()
     assert survivor.ssn_hash == ssn_lookup_hash(SSN, vsp_agency_id=vsp.pk)
     assert all(row.ssn_hash != ssn_lookup_hash(SSN) for row in survivor.history.all())

@@ -75,6 +75,14 @@ MATRIX: dict[str, Row] = {
     "client-detail": Row(G, "client", CLIENT_VIEWERS, person=True),
     "client-reveal-ssn": Row(P, "client", SSN_REVEALERS, person=True, denied=(403, 404)),
     "client-document": Row(G, "document", CLIENT_VIEWERS, person=True),
+    # --- consent (ces.access decides whose; recording needs ces.add_consentrecord / consent.add_disclosure) ---
+    "consent-page": Row(G, "client", CLIENT_VIEWERS, person=True),
+    "consent-withdraw": Row(P, "client", CLIENT_VIEWERS, ok=404, person=True, denied=(403, 404)),  # no such consent
+    "consent-copy": Row(P, "client", CLIENT_VIEWERS, ok=404, person=True, denied=(403, 404)),
+    "consent-disclosure": Row(P, "client", CLIENT_VIEWERS, ok=(400, 403), person=True, denied=(403, 404)),
+    "api-client-consents": Row(G, "client", CLIENT_VIEWERS, person=True, api=True, denied=404),
+    "api-consent-withdraw": Row(P, "client", CLIENT_VIEWERS, ok=404, person=True, api=True, denied=(403, 404)),
+    "api-client-disclosures": Row(G, "client", CLIENT_VIEWERS, person=True, api=True, denied=404),
     # --- intake ---
     "intake-home": Row(G, None, INTAKE_TAKERS),
     "intake-new": Row(P, None, INTAKE_TAKERS, ok=302),
@@ -311,7 +319,7 @@ def _url(name: str, pk) -> str:
     kwargs = {}
     if "<id:pk>" in route or "<id:client_pk>" in route:
         kwargs["client_pk" if "<id:client_pk>" in route else "pk"] = pk or 1
-    for extra in ("document_pk", "list_pk", "form_pk"):
+    for extra in ("document_pk", "list_pk", "form_pk", "consent_pk"):
         if f"<id:{extra}>" in route:
             kwargs[extra] = 999_999
     if "<str:action>" in route:
