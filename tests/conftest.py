@@ -57,6 +57,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language, whatever the previous test on this worker activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _core_data_survives_flushes(request):
     """Transactional tests flush every table, migration data included; put the
     role groups, the system user and the intake's policy data back, and forget

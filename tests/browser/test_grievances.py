@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from ces import roles
@@ -53,7 +54,7 @@ def test_a_spanish_complaint_from_the_public_page_to_its_acknowledgment_letter(l
     page.get_by_role("button", name="Accept and make the acknowledgment letter").click()
     expect(page.get_by_text("Jurisdiction accepted. The acknowledgment letter is ready.")).to_be_visible()
     expect(page.locator('.deadline[data-deadline="investigation"]')).to_have_text(
-        str(timezone.localdate() + timedelta(days=30)))
+        date_format(timezone.localdate() + timedelta(days=30), "DATE_FORMAT"))
     page.screenshot(path=str(screenshot_dir / "grievances-accepted.png"), full_page=True)
 
     letter_link = page.locator('a.letter-link[data-kind="acknowledgment"]')

@@ -62,6 +62,8 @@ def _text(page: str) -> str:
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     # Notices are written once, in the recipient's own language (ces.notifications; docs/decisions.md).
     page = re.sub(r'<ul class="notices">.*?</ul>', " ", page, flags=re.S)
+    # A consent script is read in the client's language, marked with its own lang attribute.
+    page = re.sub(r'<div class="consent-script" lang="en">.*?</div>', " ", page, flags=re.S)
     attributes = " ".join(re.findall(r'(?:placeholder|aria-label|title|alt)="([^"]*)"', page))
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page) + " " + attributes))
 
