@@ -308,3 +308,19 @@ def test_cases_entered_with_dates_ahead_of_today_keep_their_order_of_events(comm
         assert accepted["deadlines"] == {"investigation": "2027-01-09"}
         asked = api.post(f"/api/v1/title-vi-complaints/{complaint['id']}/request-info/", {}, format="json").json()
         assert asked["deadlines"]["information"] == "2027-01-04"  # 15 business days from December 10
+
+
+def test_a_committee_response_not_given_in_15_business_days_is_reported_overdue_to_coc_staff_and_the_committee(committee):
+    """Appendix E: a member of the committee responds within 15 business days; past that, the
+    CoC's staff and the committee are told it is overdue (and the reminder wording is not reused)."""
+    agency = AgencyFactory()
+    with at("2026-12-15"):
+        body = api_for(committee).post("/api/v1/grievances/", grievance_body(agency), format="json").json()
+    with at("2027-01-06", 16):
+        deadlines_sweep()
+    assert not Notification.objects.filter(subject__contains="overdue").exists()  # due today: not yet overdue
+    with at("2027-01-08", 9):
+        deadlines_sweep()
+    overdue = Notification.objects.filter(subject__contains=f"{body['reference']}: the committee's response is overdue")
+    assert list(overdue.values_list("recipient", flat=True)) == [committee.pk]
+    assert "was due 2027-01-06" in overdue.get().subject
