@@ -9,7 +9,7 @@ the module in place, so the working tree is never touched), `cosmic-ray init`, t
 filter of OPERATOR_FILTER, then `cosmic-ray exec` against that module's own tests (MODULES) on real
 PostgreSQL. Prints a score per module and every survivor (line, operator, diff); a survivor that
 devtools/mutate_equivalents.toml names as equivalent (with its reason) is listed apart and not counted.
-Writes var/mutate/results.json for docs/test-strength.md.
+Writes docs/test-strength.json (every module measured so far) and docs/test-strength.md from it.
 
 Speed: each mutant runs its tests in a child forked from a server that has already imported
 pytest, its plugins, Django and the third-party libraries (never the project's own code, which
@@ -375,6 +375,9 @@ def report(summary: dict) -> None:
 
 
 DOC = ROOT / "docs" / "test-strength.md"
+# The scores of every module measured so far, kept beside the page (committed), so a run of one module
+# on a fresh clone updates its row and keeps the others.
+RESULTS = ROOT / "docs" / "test-strength.json"
 DOC_HEAD = """# Test strength: mutation scores of the policy modules
 
 Written by `make mutate` (devtools/mutate.py, issue 18) on {when}. Not part of CI: a module takes
@@ -468,7 +471,7 @@ def main(argv: list[str]) -> int:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
         return 0
-    results_path = VAR / "results.json"
+    results_path = RESULTS
     if options.report:
         results = json.loads(results_path.read_text()) if results_path.exists() else {}
         for module in modules:
