@@ -13,18 +13,18 @@ BNL_ORDER = (
     F("placed_on_list_at").asc(),
     F("id").asc(),
 )
-BNL_ORDER_SQL = "score DESC, homeless_since ASC, placed_on_list_at ASC, id ASC"
+# The same order for raw SQL (the nightly position snapshot), written from BNL_ORDER, never beside it.
+BNL_ORDER_SQL = ", ".join(f"{key.expression.name} {'DESC' if key.descending else 'ASC'}" for key in BNL_ORDER)
 
 # "a maximum of five (5) eligible individuals" for each open bed/unit: a vacancy of
 # 3 units may hold up to 15 open referrals.
 MAX_OPEN_REFERRALS_PER_UNIT = 5
-# Kept for readers of the old name: the limit of a one-unit vacancy.
-MAX_OPEN_REFERRALS_PER_VACANCY = MAX_OPEN_REFERRALS_PER_UNIT
 
 
 def max_open_referrals(open_units: int) -> int:
     """How many open referrals a vacancy with `open_units` open beds/units may hold."""
     return MAX_OPEN_REFERRALS_PER_UNIT * max(0, open_units)
+
 
 # Case Management Entry: three items, one point each, each with a written justification.
 CASE_MANAGEMENT_ITEMS = (1, 2, 3)
