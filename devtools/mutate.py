@@ -40,7 +40,7 @@ TREE = VAR / "tree"
 SOCKET = VAR / "server.sock"
 EQUIVALENTS = ROOT / "devtools" / "mutate_equivalents.toml"
 TIMEOUT = 180.0  # seconds per mutant (a mutant that loops forever is killed: it was caught)
-TEST_DB = "ces_mutation"
+TEST_DB = os.environ.get("CES_MUTATE_DB", "ces_mutation")  # another name lets two checkouts run at once
 TARGET = 90.0
 
 # Each module that states policy, and the tests that state its rules (its own, not the suite).
