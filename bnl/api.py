@@ -15,9 +15,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bnl.inputs import BnlApiFilter, CaseManagementInput, PlaceOnCocInput, StatusInput
-from bnl.outputs import BnlEntryDetailOutput, BnlPageOutput
+from bnl.outputs import BnlEntryDetailOutput, BnlPageOutput, bnl_list_row_data
 from bnl.policy import BNL_MAX_PAGE_SIZE, BNL_PAGE_SIZE
-from bnl.selectors import bnl_entries_for, bnl_entries_ranked, bnl_entry_get_for_user, housing_programs, may_see_bnl
+from bnl.selectors import (
+    bnl_entries_for,
+    bnl_entries_ranked,
+    bnl_entry_get_for_user,
+    bnl_list_rows,
+    bnl_list_values,
+    housing_programs,
+    may_see_bnl,
+)
 from bnl.services import (
     bnl_case_management_set,
     bnl_entry_status_set,
@@ -52,18 +60,18 @@ class BnlList(APIView):
 
     @extend_schema(parameters=[BnlApiFilter], responses={200: BnlPageOutput}, operation_id="bnl_list")
     def get(self, request):
-        filters = bind(BnlApiFilter, request.query_params)
+        programs = housing_programs()
+        filters = bind(BnlApiFilter, request.query_params, programs=programs)
         del filters["page"], filters["page_size"]  # read by the paginator, checked above
-        entries = bnl_entries_for(user=request.user, **filters)
+        entries = bnl_list_values(bnl_entries_for(user=request.user, **filters))
         paginator = BnlPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
         offset = (paginator.page.number - 1) * paginator.get_page_size(request)
-        results = bnl_entries_ranked(page, offset=offset, programs=housing_programs())
-        bnl_read_record(user=request.user, request=request._request, entries=results, action=AccessLog.Action.VIEW_LIST)
-        data = BnlPageOutput({"count": paginator.page.paginator.count, "next": paginator.get_next_link(),
-                              "previous": paginator.get_previous_link(), "results": results},
-                             context={"user": request.user}).data
-        return Response(data)
+        rows = bnl_list_rows(page, offset=offset, programs=programs)
+        bnl_read_record(user=request.user, request=request._request, entries=rows, action=AccessLog.Action.VIEW_LIST)
+        # BnlPageOutput's shape (the schema's), each row written out by bnl_list_row_data.
+        return Response({"count": paginator.page.paginator.count, "next": paginator.get_next_link(),
+                         "previous": paginator.get_previous_link(), "results": [bnl_list_row_data(row) for row in rows]})
 
 
 class BnlDetail(APIView):

@@ -5,7 +5,9 @@ pulling) and the rule-by-rule explanation ("why not eligible"), so the two
 cannot disagree.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,26 @@ class RuleResult:
     detail: str
 
 
+class Rule(NamedTuple):
+    """One criterion: whether it applies to a program, its database filter, whether an entry passes
+    it (no words: the list's pages ask this of every row), and its explanation (which says
+    `passes`, so the two cannot disagree)."""
+
+    applies: Callable[[Program], bool]
+    q: Callable[[Program], Q]
+    passes: Callable[[Program, BnlEntry], bool]
+    check: Callable[[Program, BnlEntry], RuleResult]
+
+
+def _rule(applies, q, passes, explain) -> Rule:
+    def check(program, entry) -> RuleResult:
+        ok = passes(program, entry)
+        label, detail = explain(program, entry, ok)
+        return RuleResult(str(label), ok, detail)
+
+    return Rule(applies, q, passes, check)
+
+
 def _flag_rule(criterion: str, flag: str, label):
     def applies(program: Program) -> bool:
         return getattr(program, criterion)
@@ -28,11 +50,13 @@ def _flag_rule(criterion: str, flag: str, label):
     def q(program: Program) -> Q:
         return Q(**{flag: True})
 
-    def check(program: Program, entry: BnlEntry) -> RuleResult:
-        ok = bool(getattr(entry, flag))
-        return RuleResult(str(label), ok, _("yes") if ok else _("no"))
+    def passes(program: Program, entry: BnlEntry) -> bool:
+        return bool(getattr(entry, flag))
 
-    return applies, q, check
+    def explain(program, entry, ok):
+        return label, _("yes") if ok else _("no")
+
+    return _rule(applies, q, passes, explain)
 
 
 def _county_rule():
@@ -42,11 +66,13 @@ def _county_rule():
     def q(program):
         return Q(county__in=program.counties)
 
-    def check(program, entry):
-        ok = entry.county in program.counties
-        return RuleResult(str(_("Serves the person's county")), ok, f"{entry.county} / {', '.join(program.counties) or '—'}")
+    def passes(program, entry):
+        return entry.county in program.counties
 
-    return applies, q, check
+    def explain(program, entry, ok):
+        return _("Serves the person's county"), f"{entry.county} / {', '.join(program.counties) or '—'}"
+
+    return _rule(applies, q, passes, explain)
 
 
 def _household_min():
@@ -56,12 +82,13 @@ def _household_min():
     def q(program):
         return Q(household_size__gte=program.min_household_size)
 
-    def check(program, entry):
-        ok = entry.household_size is not None and entry.household_size >= program.min_household_size
-        return RuleResult(str(_("Household of at least %(n)s") % {"n": program.min_household_size}), ok,
-                          str(entry.household_size or _("unknown")))
+    def passes(program, entry):
+        return entry.household_size is not None and entry.household_size >= program.min_household_size
 
-    return applies, q, check
+    def explain(program, entry, ok):
+        return _("Household of at least %(n)s") % {"n": program.min_household_size}, str(entry.household_size or _("unknown"))
+
+    return _rule(applies, q, passes, explain)
 
 
 def _household_max():
@@ -71,12 +98,13 @@ def _household_max():
     def q(program):
         return Q(household_size__lte=program.max_household_size)
 
-    def check(program, entry):
-        ok = entry.household_size is not None and entry.household_size <= program.max_household_size
-        return RuleResult(str(_("Household of at most %(n)s") % {"n": program.max_household_size}), ok,
-                          str(entry.household_size or _("unknown")))
+    def passes(program, entry):
+        return entry.household_size is not None and entry.household_size <= program.max_household_size
 
-    return applies, q, check
+    def explain(program, entry, ok):
+        return _("Household of at most %(n)s") % {"n": program.max_household_size}, str(entry.household_size or _("unknown"))
+
+    return _rule(applies, q, passes, explain)
 
 
 def _no_sex_offenders():
@@ -86,10 +114,13 @@ def _no_sex_offenders():
     def q(program):
         return Q(sex_offender=False)
 
-    def check(program, entry):
-        return RuleResult(str(_("Not a registered sex offender")), not entry.sex_offender, _("registered") if entry.sex_offender else _("no"))
+    def passes(program, entry):
+        return not entry.sex_offender
 
-    return applies, q, check
+    def explain(program, entry, ok):
+        return _("Not a registered sex offender"), _("registered") if entry.sex_offender else _("no")
+
+    return _rule(applies, q, passes, explain)
 
 
 CRITERIA = [
@@ -109,18 +140,25 @@ CRITERIA = [
 def eligible_q(program: Program) -> Q:
     """Entries `program` may take (criteria only; status and list are the caller's filters)."""
     condition = Q()
-    for applies, q, _check in CRITERIA:
-        if applies(program):
-            condition &= q(program)
+    for rule in CRITERIA:
+        if rule.applies(program):
+            condition &= rule.q(program)
     return condition
 
 
 def eligibility_explain(program: Program, entry: BnlEntry) -> list[RuleResult]:
-    return [check(program, entry) for applies, _q, check in CRITERIA if applies(program)]
+    return [rule.check(program, entry) for rule in CRITERIA if rule.applies(program)]
+
+
+def eligibility_test(program: Program) -> Callable[[BnlEntry], bool]:
+    """`program`'s criteria as one predicate of an entry, worked out once (a page asks it of
+    every row): the same rules as eligibility_explain, without the words."""
+    tests = [rule.passes for rule in CRITERIA if rule.applies(program)]
+    return lambda entry: all(passes(program, entry) for passes in tests)
 
 
 def is_eligible(program: Program, entry: BnlEntry) -> bool:
-    return all(result.passed for result in eligibility_explain(program, entry))
+    return eligibility_test(program)(entry)
 
 
 def list_scope_q(program: Program) -> Q:

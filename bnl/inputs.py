@@ -47,9 +47,13 @@ class BnlFilter(serializers.Serializer):
     page = WholeNumber(min_value=1, max_value=policy.BNL_MAX_PAGE, required=False, default=1)
 
     def validate_program(self, pk: int | None) -> Program | None:
+        """Any program (not only the housing programs the screen offers); from `programs` in the
+        context when the caller has read them already (bnl.selectors.housing_programs)."""
         if pk is None:
             return None
-        program = Program.objects.select_related("agency").filter(pk=pk).first()
+        program = next((known for known in self.context.get("programs", ()) if known.pk == pk), None)
+        if program is None:
+            program = Program.objects.select_related("agency").filter(pk=pk).first()
         if program is None:
             raise serializers.ValidationError(PROGRAM_UNKNOWN)
         return program

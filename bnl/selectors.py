@@ -12,15 +12,16 @@ from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bnl.eligibility import eligible_q, is_eligible, list_scope_q
+from bnl.eligibility import eligibility_test, eligible_q, list_scope_q
 from bnl.models import BnlEntry
 from bnl.policy import CASE_MANAGEMENT_ITEMS, FLAG_FILTERS, bnl_ordered
 from ces import roles
 from ces.access import client_is_visible_to, client_visibility_q
-from ces.models import Program, User
+from ces.models import Client, Program, User
 from intake.pdf import VAT_ROWS
 
 # What everyone who sees the list may see change in an entry's history.
@@ -133,12 +134,120 @@ def bnl_entries_for(
 def bnl_entries_ranked(entries: Iterable[BnlEntry], *, offset: int | None, programs: list[Program]) -> list[BnlEntry]:
     """Entries of one page with their `rank` in the filtered list (None outside a list) and the
     housing programs each is eligible for (`eligible_programs`)."""
+    tests = [(program, eligibility_test(program)) for program in programs]
     ranked = []
     for index, entry in enumerate(entries):
         entry.rank = None if offset is None else offset + index + 1
-        entry.eligible_programs = [program for program in programs if is_eligible(program, entry)]
+        entry.eligible_programs = [program for program, eligible in tests if eligible(entry)]
         ranked.append(entry)
     return ranked
+
+
+# --- a page of the list, as plain columns ---------------------------------------------
+#
+# The list's screen and API show 50 to 200 entries a page. Read as model instances (an entry, its
+# client, the client's agency, the VSP: four objects a row) the page costs several times its SQL,
+# so a page reads only the columns it shows, and each row is a BnlListRow.
+
+LIST_ENTRY_FIELDS = (
+    "id", "client_id", "vsp_id", "vsp_client_number", "status", "score", "homeless_since", "county", "placed_on_list_at",
+    *FLAG_FILTERS, "dv_survivor", "disability", "sex_offender", "household_size",
+)
+# The person's columns a row may show (only where `pii_visible`), and their seal (ces.sealed).
+LIST_CLIENT_FIELDS = ("holding_agency_id", "worker_alert", "first_name", "middle_name", "last_name", "dob",
+                      "phone_primary", "vsp_sealed")
+
+
+class BnlListPerson:
+    """The person behind a row: their label and worker alert for everyone; names, date of birth and
+    phone only read where the row is `pii_visible`."""
+
+    __slots__ = ("pk", "label", *LIST_CLIENT_FIELDS)
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
+
+
+class BnlListVsp:
+    """The VSP to contact for a de-identified row."""
+
+    __slots__ = ("pk", "initials", "name")
+
+
+class BnlListRow:
+    """One entry of a page of the list (bnl_list_page): its columns, `pii_visible`, `client`
+    (a BnlListPerson, None for a de-identified entry), `vsp`, and `rank` and `eligible_programs`
+    as bnl_entries_ranked gives them. It reads like a BnlEntry where the screens, the API and the
+    eligibility rules read one (label, days homeless, flags)."""
+
+    __slots__ = (*LIST_ENTRY_FIELDS, "pii_visible", "client", "vsp", "rank", "eligible_programs", "__dict__")
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def label(self) -> str:
+        if self.client_id is None:
+            return f"{self.vsp.initials}-{self.vsp_client_number}"
+        return self.client.label
+
+    @property
+    def length_of_time_homeless_days(self) -> int:
+        return max(0, (timezone.localdate() - self.homeless_since).days)
+
+
+def _list_person(values: dict) -> BnlListPerson:
+    person = BnlListPerson()
+    person.pk = values["client_id"]
+    person.label = f"{values['client__holding_agency__initials']}-{person.pk:06d}"
+    for name in LIST_CLIENT_FIELDS:
+        setattr(person, name, values[f"client__{name}"])
+    if person.vsp_sealed and values["pii_visible"]:
+        # Held by a VSP: the columns are blank and the seal opens only in its own users' requests.
+        # The model opens it (ces.sealed.VspSealed.from_db), exactly as for a client read whole.
+        client = Client.from_db("default", _SEALED_READ, [values["client_id"] if name == "id" else values[f"client__{name}"]
+                                                          for name in _SEALED_READ])
+        for name in LIST_CLIENT_FIELDS:
+            setattr(person, name, getattr(client, name))
+    return person
+
+
+# Client.from_db takes the values in the model's field order.
+_SEALED_READ = [field.attname for field in Client._meta.concrete_fields if field.attname in {"id", *LIST_CLIENT_FIELDS}]
+
+
+def bnl_list_values(entries: QuerySet[BnlEntry]) -> QuerySet[dict]:
+    """The columns of the list's pages, of bnl_entries_for's entries (in its order): paginate these."""
+    return entries.values(
+        *LIST_ENTRY_FIELDS, "pii_visible", *(f"client__{name}" for name in LIST_CLIENT_FIELDS),
+        "client__holding_agency__initials", "vsp__initials", "vsp__name",
+    )
+
+
+def bnl_list_rows(page: Iterable[dict], *, offset: int | None, programs: list[Program]) -> list[BnlListRow]:
+    """A page of bnl_list_values as BnlListRows, with `rank` and `eligible_programs` as bnl_entries_ranked gives them."""
+    tests = [(program, eligibility_test(program)) for program in programs]
+    rows = []
+    for index, values in enumerate(page):
+        row = BnlListRow()
+        for name in LIST_ENTRY_FIELDS:
+            setattr(row, name, values[name])
+        row.pii_visible = bool(values["pii_visible"])
+        row.client = None if row.client_id is None else _list_person(values)
+        row.vsp = None
+        if row.vsp_id is not None:
+            row.vsp = BnlListVsp()
+            row.vsp.pk, row.vsp.initials, row.vsp.name = row.vsp_id, values["vsp__initials"], values["vsp__name"]
+        row.rank = None if offset is None else offset + index + 1
+        row.eligible_programs = [program for program, eligible in tests if eligible(row)]
+        rows.append(row)
+    return rows
 
 
 def bnl_entry_get_for_user(*, user: User, pk: int) -> BnlEntry:

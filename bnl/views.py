@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,8 @@ from bnl.selectors import (
     bnl_entry_get_for_user,
     bnl_entry_history_for,
     bnl_entry_person_visible,
+    bnl_list_rows,
+    bnl_list_values,
     bnl_score_breakdown_for,
     housing_programs,
     may_manage_bnl,
@@ -50,20 +53,38 @@ CSV_HEADER = ["rank", "label", "score", "status", "county", "days_homeless", *FL
 CSV_CHUNK = 2000
 
 
+def _list_page_words(rows) -> None:
+    """What each row of the list screen shows, worked out in Python: the words (translated once a
+    page, not once a row), the entry's link and the date. The template only places them."""
+    statuses = {code: str(label) for code, label in BnlEntry.Status.choices}
+    flag_words = [(flag, str(word)) for flag, word in (
+        ("chronic", _("likely chronic (self-reported)")), ("veteran", _("veteran")), ("youth", _("youth")),
+        ("family", _("family")), ("dv", _("DV")))]
+    link = reverse("bnl-detail", args=[2**31 - 1])  # one reverse a page: each row puts its id in place
+    head, tail = link.split(str(2**31 - 1), 1)
+    for row in rows:
+        row.status_label = statuses.get(row.status, row.status)
+        row.flag_words = [word for flag, word in flag_words if getattr(row, flag)]
+        row.url = f"{head}{row.id}{tail}"
+        row.placed_on = formats.date_format(timezone.localtime(row.placed_on_list_at), "DATE_FORMAT")
+
+
 @login_required
 def bnl_list(request):
     bnl_access_require(request.user)
-    filters, errors = check(BnlFilter, request.GET)
+    programs = housing_programs()
+    filters, errors = check(BnlFilter, request.GET, programs=programs)
     page_number = filters.pop("page", 1)
     entries = bnl_entries_for(user=request.user, **filters) if not errors else BnlEntry.objects.none()
-    page = Paginator(entries, BNL_PAGE_SIZE).get_page(page_number)
-    programs = housing_programs()
-    rows = bnl_entries_ranked(page, offset=(page.number - 1) * BNL_PAGE_SIZE, programs=programs)
+    page = Paginator(bnl_list_values(entries), BNL_PAGE_SIZE).get_page(page_number)
+    rows = bnl_list_rows(page, offset=(page.number - 1) * BNL_PAGE_SIZE, programs=programs)
     bnl_read_record(user=request.user, request=request, entries=rows, action=AccessLog.Action.VIEW_LIST)
+    _list_page_words(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "bnl/list.html", {
-        "page": page, "rows": rows, "programs": programs, "errors": errors, "filters": filters,
+        "page": page, "rows": rows, "programs": [(program, program.get_type_display()) for program in programs],
+        "errors": errors, "filters": filters,
         "statuses": BnlEntry.Status.choices, "counties": [(code, County(code).label) for code in LIST_COUNTIES],
         "flag_names": [(flag, FLAG_LABELS[flag]) for flag in FLAG_FILTERS], "query": query.urlencode(), "has_vsp_list": own_vsp_list_owner(request.user) is not None,
     }, status=400 if errors else 200)

@@ -1,0 +1,48 @@
+"""Who the signed-in user is and what they may do, read in as few statements as a request allows.
+
+Django's ModelBackend reads a session's user (one statement), then on the first permission check
+the user's own and their groups' permissions (two), and `User.roles` reads the group names (one
+more); the agency most screens show is another. AccountBackend reads the user with their agency,
+and their roles and permissions together in one statement, with the same answers: permissions of
+an active user (every permission for a superuser), none for an inactive one, read once a request.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.db.models import CharField, Value
+
+from ces.models import User
+
+
+class AccountBackend(ModelBackend):
+    def get_user(self, user_id):
+        user = User._default_manager.select_related("agency").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            if user_obj.is_superuser:
+                user_obj._perm_cache = super().get_all_permissions(user_obj)
+            else:
+                user_obj._perm_cache = authorization_load(user_obj)
+        return user_obj._perm_cache
+
+
+def authorization_load(user: User) -> set[str]:
+    """The user's permissions ("app_label.codename"), from their groups and their own, in one
+    statement; the same statement gives their roles (group names), kept as `user.roles` unless
+    the request read those already."""
+    by_groups = Group.objects.filter(user=user).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename")
+    own = Permission.objects.filter(user=user).values_list(
+        Value(None, output_field=CharField()), "content_type__app_label", "codename")
+    roles, permissions = set(), set()
+    for role, app_label, codename in by_groups.union(own, all=True):
+        if role is not None:
+            roles.add(role)
+        if codename is not None:
+            permissions.add(f"{app_label}.{codename}")
+    user.__dict__.setdefault("roles", frozenset(roles))
+    return permissions
