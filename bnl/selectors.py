@@ -106,12 +106,12 @@ def bnl_entries_for(
 ) -> QuerySet[BnlEntry]:
     """The list as `user` may see it, filtered (bnl.inputs.BnlFilter), in the list's order."""
     if not may_see_bnl(user):
-        return BnlEntry.objects.none()
+        return _with_person_visibility(BnlEntry.objects.none(), user)
     entries = BnlEntry.objects.all()
     if vsp_list:
         owner = own_vsp_list_owner(user)
         if owner is None:
-            return BnlEntry.objects.none()
+            return _with_person_visibility(BnlEntry.objects.none(), user)
         entries = entries.filter(list_owner=owner)
     elif program is not None:
         entries = entries.filter(list_scope_q(program) & eligible_q(program))

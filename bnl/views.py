@@ -75,8 +75,8 @@ def bnl_list(request):
     programs = housing_programs()
     filters, errors = check(BnlFilter, request.GET, programs=programs)
     page_number = filters.pop("page", 1)
-    entries = bnl_entries_for(user=request.user, **filters) if not errors else BnlEntry.objects.none()
-    page = Paginator(bnl_list_values(entries), BNL_PAGE_SIZE).get_page(page_number)
+    entries = bnl_list_values(bnl_entries_for(user=request.user, **filters)) if not errors else []
+    page = Paginator(entries, BNL_PAGE_SIZE).get_page(page_number)
     rows = bnl_list_rows(page, offset=(page.number - 1) * BNL_PAGE_SIZE, programs=programs)
     bnl_read_record(user=request.user, request=request, entries=rows, action=AccessLog.Action.VIEW_LIST)
     _list_page_words(rows)
