@@ -4,6 +4,7 @@ serializer gives for the same entries read whole, for every kind of reader; and 
 fixed number of statements (issue 17, "Statewide scale": figures in docs/benchmarks.md)."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
@@ -165,3 +167,32 @@ def test_the_account_backend_gives_django_s_permissions_and_the_roles_in_one_sta
     assert AccountBackend().get_all_permissions(nobody) == set() and nobody.roles == frozenset()
     inactive = UserFactory(roles=[roles.CASE_WORKER], is_active=False)
     assert AccountBackend().get_all_permissions(inactive) == set() and AccountBackend().get_user(inactive.pk) is None
+
+
+# --- the session's renewal (ces.sessions) ----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_is_renewed_by_one_statement_and_a_vanished_one_is_not_recreated():
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.models import Session
+
+    from ces.sessions import SessionStore
+
+    page = Client()
+    page.force_login(UserFactory(roles=[roles.CASE_WORKER]))
+    session = Session.objects.get()
+    soon = timezone.now() + timedelta(minutes=5)  # as if the last request were 25 minutes ago
+    Session.objects.filter(pk=session.pk).update(expire_date=soon)
+    with CaptureQueriesContext(connection) as queries:
+        assert page.get(reverse("bnl-list")).status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1 and "synchronous_commit TO OFF" in writes[0]
+    assert not [q for q in queries if q["sql"] in ("BEGIN", "COMMIT")]
+    assert Session.objects.get().expire_date > soon + timedelta(minutes=20)  # renewed: 30 idle minutes again
+    store = SessionStore(session.session_key)
+    store["x"] = 1
+    Session.objects.all().delete()
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
