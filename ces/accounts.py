@@ -2,22 +2,44 @@
 
 Django's ModelBackend reads a session's user (one statement), then on the first permission check
 the user's own and their groups' permissions (two), and `User.roles` reads the group names (one
-more); the agency most screens show is another. AccountBackend reads the user with their agency,
-and their roles and permissions together in one statement, with the same answers: permissions of
-an active user (every permission for a superuser), none for an inactive one, read once a request.
+more); the agency most screens show is another. AccountBackend reads a session's user with their
+agency, roles and permissions in one statement (authorization_load does the same in one for a
+user read otherwise, e.g. by an API token), with ModelBackend's answers: an active user's own and
+groups' permissions (every permission for a superuser), none for an inactive one, read once a request.
 """
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import CharField, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, OuterRef, Value
+from django.db.models.functions import Concat
 
 from ces.models import User
 
 
+def _permission_names(**where):
+    return Permission.objects.filter(**where).order_by().values(
+        qualified=Concat("content_type__app_label", Value("."), "codename", output_field=CharField()))
+
+
 class AccountBackend(ModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.select_related("agency").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user = (
+            User._default_manager.select_related("agency")
+            .annotate(
+                role_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
+                own_permission_names=ArraySubquery(_permission_names(user=OuterRef("pk"))),
+                group_permission_names=ArraySubquery(_permission_names(group__user=OuterRef("pk"))),
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user.__dict__["roles"] = frozenset(user.role_names)
+        if not user.is_superuser:
+            user._perm_cache = {*user.own_permission_names, *user.group_permission_names}
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -26,7 +26,8 @@ class SessionStore(db.SessionStore):
             return super().save(must_create=must_create)
         using = router.db_for_write(self.model)
         connection = connections[using]
-        if connection.in_atomic_block or not connection.get_autocommit():
+        if (connection.in_atomic_block or not connection.get_autocommit()
+                or connection.settings_dict["OPTIONS"].get("server_side_binding")):  # two statements need client-side binding
             return super().save(must_create=must_create)
         table = connection.ops.quote_name(self.model._meta.db_table)
         data = self.encode(self._get_session())

@@ -102,12 +102,13 @@ def test_the_list_screen_shows_what_the_serializer_shows(mixed_list):
 
 # --- statements a request sends --------------------------------------------------------------
 #
-# Production (no transaction around the request) sends the page's 9: the session, the user with
-# their agency, their roles and permissions (one statement, ces.accounts), the housing programs,
-# the count, the page, the access-log row, the unread notices, the session's renewal (one
-# statement, ces.sessions). A test runs inside a transaction, where the renewal is Django's own
-# savepoint, UPDATE and release: 11 here. The API: programs, count, page, access-log row.
-LIST_PAGE_STATEMENTS = 11
+# Production (no transaction around the request) sends the page's 8 (15 before issue 17): the
+# session, the user with their agency, roles and permissions (one statement, ces.accounts), the
+# housing programs, the count, the page, the access-log row, the unread notices, the session's
+# renewal (one statement, ces.sessions). A test runs inside a transaction, where the renewal is
+# Django's own savepoint, UPDATE and release: 10 here. The API (5 before): programs, count, page,
+# access-log row.
+LIST_PAGE_STATEMENTS = 10
 LIST_API_STATEMENTS = 4
 
 
@@ -157,16 +158,23 @@ def test_the_account_backend_gives_django_s_permissions_and_the_roles_in_one_sta
     user = UserFactory(roles=[roles.CASE_WORKER, roles.SUPERVISOR])
     user.user_permissions.add(Permission.objects.get(codename="manage_bnl"))
     expected = ModelBackend().get_all_permissions(UserFactory._meta.model.objects.get(pk=user.pk))
-    fresh = AccountBackend().get_user(user.pk)
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries:  # a session's user: with agency, roles and permissions
+        fresh = AccountBackend().get_user(user.pk)
         permissions = AccountBackend().get_all_permissions(fresh)
         assert fresh.roles == {roles.CASE_WORKER, roles.SUPERVISOR}
         assert fresh.agency.pk == user.agency_id
     assert len(queries) == 1 and permissions == expected and "bnl.manage_bnl" in permissions
+    other = UserFactory._meta.model.objects.get(pk=user.pk)  # a user read otherwise (an API token)
+    with CaptureQueriesContext(connection) as queries:
+        assert AccountBackend().get_all_permissions(other) == expected and other.roles == fresh.roles
+    assert len(queries) == 1
     nobody = AccountBackend().get_user(UserFactory(roles=[]).pk)
     assert AccountBackend().get_all_permissions(nobody) == set() and nobody.roles == frozenset()
     inactive = UserFactory(roles=[roles.CASE_WORKER], is_active=False)
     assert AccountBackend().get_all_permissions(inactive) == set() and AccountBackend().get_user(inactive.pk) is None
+    admin = UserFactory(roles=[], is_superuser=True)
+    assert AccountBackend().get_all_permissions(AccountBackend().get_user(admin.pk)) == {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")}
 
 
 # --- the session's renewal (ces.sessions) ----------------------------------------------------
