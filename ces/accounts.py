@@ -2,8 +2,9 @@
 
 Django's ModelBackend reads a session's user (one statement), then on the first permission check
 the user's own and their groups' permissions (two), and `User.roles` reads the group names (one
-more); the agency most screens show is another. AccountBackend reads a session's user with their
-agency, roles and permissions in one statement (authorization_load does the same in one for a
+more); the agency most screens show is another, and the navigation's count of unread notices
+another. AccountBackend reads a session's user with their agency, roles, permissions and unread
+notices in one statement (authorization_load does the same in one for a
 user read otherwise, e.g. by an API token), with ModelBackend's answers: an active user's own and
 groups' permissions (every permission for a superuser), none for an inactive one, read once a request.
 """
@@ -11,10 +12,10 @@ groups' permissions (every permission for a superuser), none for an inactive one
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, OuterRef, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
-from ces.models import User
+from ces.models import Notification, User
 
 
 def _permission_names(**where):
@@ -30,6 +31,10 @@ class AccountBackend(ModelBackend):
                 role_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
                 own_permission_names=ArraySubquery(_permission_names(user=OuterRef("pk"))),
                 group_permission_names=ArraySubquery(_permission_names(group__user=OuterRef("pk"))),
+                # The navigation's badge (ces.context_processors.navigation), as the request began.
+                unread_notices=Coalesce(Subquery(
+                    Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
+                    .values("recipient").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0),
             )
             .filter(pk=user_id)
             .first()

@@ -9,5 +9,7 @@ def navigation(request) -> dict:
     return {
         "nav_roles": [roles.ROLE_LABELS[code] for code in sorted(user.roles) if code in roles.ROLE_LABELS],
         "nav_is_admin": user.is_staff and user.has_role(*roles.ADMIN_SITE_ROLES),
-        "nav_unread": user.notifications.filter(read_at__isnull=True).count(),
+        # Read with the session's user (ces.accounts.AccountBackend); otherwise counted here.
+        "nav_unread": unread if (unread := getattr(user, "unread_notices", None)) is not None
+        else user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -102,13 +102,13 @@ def test_the_list_screen_shows_what_the_serializer_shows(mixed_list):
 
 # --- statements a request sends --------------------------------------------------------------
 #
-# Production (no transaction around the request) sends the page's 8 (15 before issue 17): the
-# session, the user with their agency, roles and permissions (one statement, ces.accounts), the
-# housing programs, the count, the page, the access-log row, the unread notices, the session's
+# Production (no transaction around the request) sends the page's 7 (15 before issue 17): the
+# session, the user with their agency, roles, permissions and unread notices (one statement,
+# ces.accounts), the housing programs, the count, the page, the access-log row, the session's
 # renewal (one statement, ces.sessions). A test runs inside a transaction, where the renewal is
-# Django's own savepoint, UPDATE and release: 10 here. The API (5 before): programs, count, page,
+# Django's own savepoint, UPDATE and release: 9 here. The API (5 before): programs, count, page,
 # access-log row.
-LIST_PAGE_STATEMENTS = 10
+LIST_PAGE_STATEMENTS = 9
 LIST_API_STATEMENTS = 4
 
 
@@ -133,6 +133,21 @@ def test_the_list_screen_sends_a_fixed_number_of_statements():
         assert page.get(reverse("bnl-list"), {"page": 2}).status_code == 200
     assert len(small) == len(large) == LIST_PAGE_STATEMENTS, [q["sql"][:80] for q in large]
     assert AccessLog.objects.filter(user=user, action=AccessLog.Action.VIEW_LIST).count() == 3
+
+
+def test_the_navigation_counts_unread_notices_with_the_user_read():
+    from ces.notifications import notification_mark_read, notification_send
+
+    user = UserFactory(roles=[roles.CASE_WORKER])
+    page = Client()
+    page.force_login(user)
+    assert "unread notice" not in page.get(reverse("bnl-list")).content.decode()
+    first = notification_send(recipient=user, subject="one")
+    notification_send(recipient=user, subject="two")
+    notification_send(recipient=UserFactory(), subject="someone else's")
+    assert "2 unread notices" in page.get(reverse("bnl-list")).content.decode()
+    notification_mark_read(notification=first, actor=user)
+    assert "1 unread notice" in page.get(reverse("bnl-list")).content.decode()
 
 
 def test_the_list_api_sends_a_fixed_number_of_statements():
