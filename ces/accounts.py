@@ -11,31 +11,45 @@ groups' permissions (every permission for a superuser), none for an inactive one
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.expressions import RawSQL
 
 from ces.models import Notification, User
 
 
-def _permission_names(**where):
-    return Permission.objects.filter(**where).order_by().values(
-        qualified=Concat("content_type__app_label", Value("."), "codename", output_field=CharField()))
+def _tables() -> dict[str, str]:
+    groups = User._meta.get_field("groups").remote_field.through._meta.db_table
+    own = User._meta.get_field("user_permissions").remote_field.through._meta.db_table
+    return {"user": User._meta.db_table, "group": Group._meta.db_table, "user_groups": groups, "user_permissions": own,
+            "permission": Permission._meta.db_table, "group_permissions": Group.permissions.through._meta.db_table,
+            "content_type": ContentType._meta.db_table, "notification": Notification._meta.db_table}
+
+
+# The same rules as ModelBackend's and User.roles' queries, as correlated subqueries of the user's row.
+# Written as SQL once: the ORM's expressions for them cost more to build, each request, than to run.
+_T = _tables()
+_ROLES = RawSQL(
+    f'ARRAY(SELECT g.name FROM {_T["group"]} g JOIN {_T["user_groups"]} ug ON ug.group_id = g.id '
+    f'WHERE ug.user_id = {_T["user"]}.id)', [], output_field=ArrayField(CharField()))
+_PERMISSIONS = RawSQL(
+    f"ARRAY(SELECT ct.app_label || '.' || p.codename FROM {_T['permission']} p "
+    f"JOIN {_T['content_type']} ct ON ct.id = p.content_type_id WHERE p.id IN ("
+    f"SELECT up.permission_id FROM {_T['user_permissions']} up WHERE up.user_id = {_T['user']}.id UNION "
+    f"SELECT gp.permission_id FROM {_T['group_permissions']} gp JOIN {_T['user_groups']} ug ON ug.group_id = gp.group_id "
+    f"WHERE ug.user_id = {_T['user']}.id))", [], output_field=ArrayField(CharField()))
+# The navigation's badge (ces.context_processors.navigation), as the request began.
+_UNREAD = RawSQL(
+    f'(SELECT count(*) FROM {_T["notification"]} n WHERE n.recipient_id = {_T["user"]}.id AND n.read_at IS NULL)', [],
+    output_field=IntegerField())
 
 
 class AccountBackend(ModelBackend):
     def get_user(self, user_id):
         user = (
             User._default_manager.select_related("agency")
-            .annotate(
-                role_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
-                own_permission_names=ArraySubquery(_permission_names(user=OuterRef("pk"))),
-                group_permission_names=ArraySubquery(_permission_names(group__user=OuterRef("pk"))),
-                # The navigation's badge (ces.context_processors.navigation), as the request began.
-                unread_notices=Coalesce(Subquery(
-                    Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
-                    .values("recipient").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0),
-            )
+            .annotate(role_names=_ROLES, permission_names=_PERMISSIONS, unread_notices=_UNREAD)
             .filter(pk=user_id)
             .first()
         )
@@ -43,7 +57,7 @@ class AccountBackend(ModelBackend):
             return None
         user.__dict__["roles"] = frozenset(user.role_names)
         if not user.is_superuser:
-            user._perm_cache = {*user.own_permission_names, *user.group_permission_names}
+            user._perm_cache = set(user.permission_names)
         return user
 
     def get_all_permissions(self, user_obj, obj=None):
