@@ -30,7 +30,7 @@ from reports.whatif import tie_breaker_codes, whatif_compare
 
 CHUNK = 100_000  # clients per run of statements
 VACANCY_PER = 10_000  # entries per bench vacancy (and its pull)
-EXPORT_SAMPLE = 20_000  # clients whose data the HMIS export is measured on
+EXPORT_SAMPLE = 10_000  # clients whose data the HMIS export is measured on
 REFERRAL_OUTCOMES = ["not_selected", "not_selected", "provider_rejected", "client_declined", "enrolled"]
 GENDERS = ["female", "male", "male", "non_binary", "refused"]
 SLEEP = ["place_not_meant", "emergency_shelter", "family_or_friends", "jail", "refused"]
