@@ -3,7 +3,8 @@
 Run through `make bench [ARGS="--size 1000000"]`, which points DATABASE_URL at a separate
 `*_bench` database so the figures never touch demo or test data. `--size` is the number of
 clients (with assessments, list entries with history, referrals, engagement cases and
-audit history, all made through COPY: devtools/benchmarks/copy.py). Every figure is
+audit history, all made by set-based SQL: devtools/benchmarks/bulk.py), each phase printed
+with its time as it runs. Every figure is
 written beside its target and the ratio to it; query counts are asserted in the tests,
 times only here. Run it `nice`d on a shared machine.
 """
