@@ -284,7 +284,7 @@ nothing is VSP-sealed. Tables are analyzed after each load; the client table's p
 |---|---|
 {data_lines}
 
-Data build steps (seconds, summed over the runs of 100,000 clients):
+Data build steps (seconds, each summed over its runs of clients):
 
 | step | seconds |
 |---|---|
