@@ -5,7 +5,11 @@ The column list is the model's own (its concrete fields), so a column added to a
 covered: a column the caller gives no expression for takes the field's default (the ORM's: ''
 for a text column without one; through the field's `get_db_prep_save`, cast to its type), `now()` for `auto_now`/`auto_now_add`, or NULL
 when nullable; a required column without any of these is an error here, not a bad row later.
-Constraints and triggers run as for any insert (the audit trigger on history tables included).
+Constraints and triggers run as for any insert (the audit trigger on history tables included),
+unless the caller defers them for a large load: `foreign_keys_deferred` (the tables' foreign
+keys dropped and validated again once, at the end), `audit_trigger_deferred` (the audit trigger
+off, its events written by one INSERT … SELECT that gives the trigger's own rows) and
+`indexes_deferred` (plain indexes built once after the load).
 History rows are written the way django-simple-history writes them: the tracked row's columns
 with `history_date`, `history_type` ('+', '~', '-'), `history_user_id` and the change reason
 (`history_values`).
@@ -19,6 +23,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import connection
+
+from audit.sources import EVENT_TABLE, events_insert_sql
 
 
 def rnd(expr: str, seed: int) -> str:
@@ -123,6 +129,76 @@ def indexes_deferred(table: str, *, when: bool = True, progress: "Progress | Non
         rebuild()
     else:
         progress.step(f"{table}: {len(found)} indexes built after the load", rebuild)
+
+
+@contextmanager
+def foreign_keys_deferred(*tables: str, progress: "Progress | None" = None):
+    """For a large load: drop the foreign keys of `tables`, load, and add them back (NOT VALID,
+    then VALIDATE CONSTRAINT), inside the caller's transaction.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: every inserted row queues one check
+    per foreign key, and the commit runs them one row at a time (at 100,000 clients, about half
+    of the load's time). VALIDATE CONSTRAINT checks the whole table in one anti-join, so the load
+    ends with the same constraints, validated by PostgreSQL itself: a row the load got wrong fails
+    the validation and the transaction rolls back, constraints and all. (`SET
+    session_replication_role = replica` was the other way: it would also silence every other
+    trigger, the audit's and the VSP locks', and leave the validation to queries written here.)"""
+    if not connection.in_atomic_block:
+        raise RuntimeError("foreign_keys_deferred runs inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                          WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2""", [list(tables)])
+        found = cursor.fetchall()
+        # Checks already queued on these tables (rows the ORM wrote earlier in the transaction) run first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, name, _definition in found:
+            cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+
+    def validate() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the few rows the ORM wrote meanwhile (vacancies, pulls)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table, name, definition in found:
+                cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} ADD CONSTRAINT "
+                               f"{connection.ops.quote_name(name)} {definition} NOT VALID")
+            for table, name, _definition in found:
+                cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} VALIDATE CONSTRAINT {connection.ops.quote_name(name)}")
+
+    label = f"{', '.join(tables)}: {len(found)} foreign keys validated after the load"
+    validate() if progress is None else progress.step(label, validate)
+
+
+@contextmanager
+def audit_trigger_deferred(history_model, *, progress: "Progress | None" = None):
+    """For a large load of a history table: its audit trigger (audit/sources.py, one INSERT per
+    row) is off while the rows go in; then one INSERT … SELECT (`events_insert_sql`, the trigger's
+    own columns and values) writes the events of every row added, in the order the trigger would
+    have (history_id). Inside the caller's transaction: nobody else sees the table without it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_trigger_deferred runs inside a transaction")
+    table = connection.ops.quote_name(history_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(max(history_id), 0) FROM {table}")
+        (floor,) = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_event")
+    yield
+
+    def events() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_event")
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE history_id > %s", [floor])
+            (rows,) = cursor.fetchone()
+            cursor.execute(f"SELECT count(*) FROM {EVENT_TABLE}")
+            (have,) = cursor.fetchone()
+        with indexes_deferred(EVENT_TABLE, when=rows > have):
+            with connection.cursor() as cursor:
+                cursor.execute(events_insert_sql(history_model, f"h.history_id > {int(floor)}", order="h.history_id"))
+                return cursor.rowcount
+
+    label = f"{history_model._meta.db_table}: audit events (INSERT … SELECT)"
+    events() if progress is None else progress.step(label, events)
 
 
 def analyze(*tables: str) -> None:

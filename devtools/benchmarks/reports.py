@@ -14,6 +14,7 @@ services); the export is measured on the first EXPORT_SAMPLE clients' data (repo
 import tempfile
 import time
 import tracemalloc
+from contextlib import ExitStack
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -21,7 +22,18 @@ from django.utils import timezone
 
 from bnl.models import BnlEntry
 from ces.models import Client, Program, User
-from devtools.benchmarks.bulk import Progress, analyze, history_values, insert_select, percent, pick, rnd
+from devtools.benchmarks.bulk import (
+    Progress,
+    analyze,
+    audit_trigger_deferred,
+    foreign_keys_deferred,
+    history_values,
+    indexes_deferred,
+    insert_select,
+    percent,
+    pick,
+    rnd,
+)
 from intake.models import Assessment, Intake
 from referrals.models import Pull, Referral, Vacancy
 from reports.catalogue import REPORTS
@@ -29,7 +41,7 @@ from reports.hmis.writer import ExportSettings, export_write
 from reports.periods import Period, quarter
 from reports.whatif import tie_breaker_codes, whatif_compare
 
-CHUNK = 100_000  # clients per run of statements
+CHUNK = 250_000  # clients per run of statements
 VACANCY_PER = 10_000  # entries per bench vacancy (and its pull)
 EXPORT_SAMPLE = 10_000  # clients whose data the HMIS export is measured on
 REFERRAL_OUTCOMES = ["not_selected", "not_selected", "provider_rejected", "client_declined", "enrolled"]
@@ -75,7 +87,12 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
     completed intakes with assessments over the last two years, one CoC list entry each from the
     latest assessment with its history (placed; half later housed, inactive or exited), and
     `per_client` decided referrals per entry. All set-based SQL (INSERT … SELECT), one run of
-    CHUNK clients at a time; the pseudo-random choices are hashes of the row's ids."""
+    CHUNK clients at a time; the pseudo-random choices are hashes of the row's ids.
+
+    One transaction for the whole load, with the tables' foreign keys validated once at the end
+    (bulk.foreign_keys_deferred), the history rows' audit events written in one statement
+    (bulk.audit_trigger_deferred), and, when the load more than doubles the tables, their plain
+    indexes built after it (each run finds its own rows by id, above the run's starting ids)."""
     progress = progress or Progress()
     agent = User.objects.get(username="call_agent")
     coc = User.objects.get(username="coc_staff")
@@ -84,10 +101,22 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
     minutes_each = 730 * 24 * 60 // per_client  # intake k of a client falls in the k-th part of the two years
     base = {"agent": agent.pk, "agency": agent.agency_id, "coc": coc.pk, "program": program.pk, "start": start,
             "per_client": per_client}
-    for lo, hi in _chunks(clients, skip, CHUNK):
-        params = {**base, "lo": lo, "hi": hi}
-        progress.write(f"    clients {lo:,} … {hi:,}")
-        with transaction.atomic():
+    loaded = ("intake_intake", "intake_assessment", "bnl_bnlentry", "bnl_historicalbnlentry", "referrals_referral")
+    big = Intake.objects.count() < per_client * (clients - skip)  # the load more than doubles the tables
+    with ExitStack() as deferred:
+        deferred.enter_context(transaction.atomic())
+        deferred.enter_context(foreign_keys_deferred(*loaded, progress=progress))
+        deferred.enter_context(audit_trigger_deferred(BnlEntry.history.model, progress=progress))
+        for table in loaded:
+            deferred.enter_context(indexes_deferred(table, when=big, progress=progress))
+        for lo, hi in _chunks(clients, skip, CHUNK):
+            with connection.cursor() as cursor:  # this run's rows are those above these ids (the indexes may be off)
+                cursor.execute("SELECT (SELECT COALESCE(max(id), 0) FROM intake_intake), "
+                               "(SELECT COALESCE(max(id), 0) FROM intake_assessment), (SELECT COALESCE(max(id), 0) FROM bnl_bnlentry)")
+                intake_floor, assessment_floor, entry_floor = cursor.fetchone()
+            params = {**base, "lo": lo, "hi": hi, "intake_floor": intake_floor, "assessment_floor": assessment_floor,
+                      "entry_floor": entry_floor}
+            progress.write(f"    clients {lo:,} … {hi:,}")
             intake = f"""(SELECT s.*, {rnd('s.client_id * 8 + s.k', 22)} %% 3 AS delay FROM (
                            SELECT c.id AS client_id, k,
                                   %(start)s::timestamptz + (k * {minutes_each} + {rnd('c.id * 8 + k', 21)} %% {minutes_each})
@@ -108,7 +137,7 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
                                   {pick('i.id', 34, YN)} AS veteran, {pick('i.id', 35, YN)} AS health_mental,
                                   {pick('i.id', 36, SLEEP)} AS sleep, {percent('i.id', 37)} < 30 AS chronic,
                                   {rnd('i.id', 38)} %% 3001 AS days
-                           FROM intake_intake i WHERE i.client_id BETWEEN %(lo)s AND %(hi)s) s"""
+                           FROM intake_intake i WHERE i.id > %(intake_floor)s) s"""
             progress.step("assessments", insert_select, Assessment, {
                 "intake_id": "s.intake_id", "client_id": "s.client_id", "assessed_at": "s.collected_at",
                 "assessor_id": "%(agent)s", "agency_id": "%(agency)s", "household_size": "1", "household_children": "0",
@@ -123,7 +152,7 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
             latest = f"""(SELECT a.*, {percent('a.client_id', 41)} AS fate,
                                  a.assessed_at + (10 + {rnd('a.client_id', 42)} %% 291) * interval '1 day' AS change_at
                           FROM (SELECT DISTINCT ON (client_id) * FROM intake_assessment
-                                WHERE client_id BETWEEN %(lo)s AND %(hi)s ORDER BY client_id, assessed_at DESC, id DESC) a) a"""
+                                WHERE id > %(assessment_floor)s ORDER BY client_id, assessed_at DESC, id DESC) a) a"""
             status = ("CASE WHEN a.fate < 50 OR a.change_at >= now() THEN 'active' WHEN a.fate < 70 THEN 'housed' "
                       "WHEN a.fate < 85 THEN 'inactive' ELSE 'exited' END")
             progress.step("list entries", insert_select, BnlEntry, {
@@ -133,7 +162,7 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
                 "disability": "a.has_disability", "household_size": "1", "placed_on_list_at": "a.assessed_at",
                 "updated_at": f"CASE WHEN {status} = 'active' THEN a.assessed_at ELSE a.change_at END",
             }, latest, params)
-            entries = "bnl_bnlentry e WHERE e.client_id BETWEEN %(lo)s AND %(hi)s"
+            entries = "bnl_bnlentry e WHERE e.id > %(entry_floor)s"
             progress.step("list entry history", _entry_history, entries, params)
             n_vacancies = max(1, -(-(hi - lo + 1) // VACANCY_PER))
             vacancies = [Vacancy.objects.create(program=program, units=1, created_by=agent, status="filled")
@@ -141,7 +170,7 @@ def data_ensure(*, clients: int, per_client: int = 3, skip: int = 0, progress: P
             pulls = [Pull.objects.create(vacancy=v, requested=5, pulled_count=5, pulled_by=agent) for v in vacancies]
             referral = f"""(SELECT e.id AS entry_id, e.placed_on_list_at AS placed, n, {rnd('e.id * 8 + n', 51)} AS h
                             FROM bnl_bnlentry e CROSS JOIN generate_series(1, %(per_client)s) AS n
-                            WHERE e.client_id BETWEEN %(lo)s AND %(hi)s) s"""
+                            WHERE e.id > %(entry_floor)s) s"""
             outcome = pick("s.entry_id * 8 + s.n", 52, REFERRAL_OUTCOMES)
             progress.step("referrals", insert_select, Referral, {
                 "vacancy_id": "(%(vacancies)s::bigint[])[1 + s.entry_id %% %(n_vacancies)s]",
