@@ -3,12 +3,12 @@
 import time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ces.deadlines import deadlines_sweep
 from ces.models import Deadline, Program, User
-from devtools.benchmarks.bulk import insert_select
+from devtools.benchmarks.bulk import foreign_keys_deferred, insert_select
 from engagement.models import EngagementCase
 
 
@@ -33,15 +33,17 @@ def sweep_with(open_cases: int, due: int) -> dict:
     case_type = ContentType.objects.get_for_model(EngagementCase)
     params = {"program": program.pk, "worker": worker.pk, "now": now, "open": open_cases, "due": due, "case_type": case_type.pk,
               "today": timezone.localdate()}
-    insert_select(EngagementCase, {
-        "client_id": "c.id", "program_id": "%(program)s", "worker_id": "%(worker)s", "policy": "'disengagement_30_60'",
-        "status": "'active'", "opened_on": "%(today)s", "last_contact_at": "%(now)s::timestamptz - interval '20 days'",
-    }, "(SELECT id FROM ces_client ORDER BY id LIMIT %(open)s) c", params)
-    insert_select(Deadline, {
-        "kind": "'engagement.inactive_30'", "subject_type_id": "%(case_type)s", "subject_id": "e.id",
-        "due_at": "CASE WHEN e.n <= %(due)s THEN %(now)s::timestamptz - interval '5 minutes' "
-                  "ELSE %(now)s::timestamptz + interval '10 days' END",
-    }, "(SELECT id, row_number() OVER (ORDER BY id) AS n FROM engagement_engagementcase) e", params)
+    # One transaction, the two tables' foreign keys validated once after the load (bulk.foreign_keys_deferred).
+    with transaction.atomic(), foreign_keys_deferred("engagement_engagementcase", "ces_deadline"):
+        insert_select(EngagementCase, {
+            "client_id": "c.id", "program_id": "%(program)s", "worker_id": "%(worker)s", "policy": "'disengagement_30_60'",
+            "status": "'active'", "opened_on": "%(today)s", "last_contact_at": "%(now)s::timestamptz - interval '20 days'",
+        }, "(SELECT id FROM ces_client ORDER BY id LIMIT %(open)s) c", params)
+        insert_select(Deadline, {
+            "kind": "'engagement.inactive_30'", "subject_type_id": "%(case_type)s", "subject_id": "e.id",
+            "due_at": "CASE WHEN e.n <= %(due)s THEN %(now)s::timestamptz - interval '5 minutes' "
+                      "ELSE %(now)s::timestamptz + interval '10 days' END",
+        }, "(SELECT id, row_number() OVER (ORDER BY id) AS n FROM engagement_engagementcase) e", params)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ces_deadline")
         cursor.execute("ANALYZE engagement_engagementcase")
