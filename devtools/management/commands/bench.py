@@ -293,8 +293,12 @@ intakes with assessments over two years, a CoC list entry from the latest assess
 history rows as django-simple-history writes them ('+' placed; '~' housed, inactive or exited
 for some), three decided referrals; the list entries of the list benchmarks, the engagement
 cases with their timers, and the audit history likewise. Bench clients are held by a CoC agency:
-nothing is VSP-sealed. Tables are analyzed after each load; the client table's plain indexes
-(two trigram GIN, the phonetic one) are built once after a load that more than doubles it.
+nothing is VSP-sealed. Tables are analyzed after each load; a table's plain indexes (the
+client's two trigram GIN and phonetic ones included) are built once after a load that more than
+doubles it; each large load is one transaction whose tables' foreign keys are validated once at
+the end (VALIDATE CONSTRAINT: one anti-join, not a check per row at COMMIT), and the list-entry
+and client history rows get their audit events from one INSERT … SELECT of the trigger's own
+values while the trigger is off.
 
 | what | value |
 |---|---|
