@@ -14,7 +14,7 @@ that comes before (so no extra round trip), exactly as an INSERT's default would
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
@@ -40,7 +40,8 @@ def insert_sql(model: type[Model], objs: list[Model]) -> tuple[str, list]:
     fields = [f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.auto_field)]
     query = InsertQuery(model)
     query.insert_values(fields, objs)
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    # By alias, not through the `connection` proxy: the compiler reads it for every value.
+    [(sql, params)] = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
     return sql, list(params)
 
 
@@ -48,7 +49,7 @@ def inserted(objs: list[Model]) -> None:
     """Mark objects written by `insert_sql` as saved, as bulk_create does."""
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = DEFAULT_DB_ALIAS
 
 
 def update_sql(model: type[Model], pks: list, values: dict) -> tuple[str, list]:
@@ -56,7 +57,7 @@ def update_sql(model: type[Model], pks: list, values: dict) -> tuple[str, list]:
     query = UpdateQuery(model)
     query.add_update_values(values)
     query.add_filter("pk__in", pks)
-    sql, params = query.get_compiler(connection=connection).as_sql()
+    sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
     return sql, list(params)
 
 
