@@ -124,10 +124,14 @@ class Command(BaseCommand):
                             help="clients in the bench database (up to 1,000,000)")
         parser.add_argument("--samples", type=int, default=300)
         parser.add_argument("--skip-reports", action="store_true", help="leave out the reports and HMIS export benchmarks")
+        parser.add_argument("--pull-rounds", type=int, default=200,
+                            help="rounds of the 50 pullers contesting the top of the list (0 leaves it out)")
         parser.add_argument("--only", choices=["pulls"],
                             help="build the clients and list, measure only this part and print its table (docs are not written)")
 
-    def handle(self, *args, size: int, samples: int, skip_reports: bool, only: str | None = None, **options):
+    def handle(self, *args, size: int, samples: int, skip_reports: bool, only: str | None = None, pull_rounds: int = 200,
+               **options):
+        self.pull_rounds = pull_rounds
         if not connection.settings_dict["NAME"].endswith("bench"):
             raise CommandError("Run benchmarks against a database named *bench (make bench does this).")
         if only == "pulls":
@@ -238,6 +242,12 @@ class Command(BaseCommand):
         doubles = (Referral.objects.filter(status__in=Referral.OPEN_STATUSES).values("entry").order_by()
                    .annotate(n=Count("pk")).filter(n__gt=1).count())
         figures.add("pull.doubles", "entries with two open referrals after the pulls", doubles, "", 0)
+        if self.pull_rounds:
+            contest, _s = _timed(f"50 pullers × {self.pull_rounds} rounds", out, bnl_bench.bench_pull_contest, pullers=50,
+                                 rounds=self.pull_rounds)
+            figures.add("pull.contest.doubles", f"double assignments, 50 pullers at once × {contest['rounds']} rounds", contest["doubles"]
+                        + contest["refused"], "", 0, note=f"{contest['referred']:,} referrals, the round's people put back before the next; "
+                        f"{contest['refused']} refused by the backstop; {contest['seconds']} s")
 
     def _pulls_only(self, size: int) -> None:
         """The clients and the list at `size`, then the pulls alone; the table is printed, nothing written."""
