@@ -5,7 +5,8 @@ import statistics
 import time
 
 from django.contrib.auth.models import Group
-from django.db import connection, connections, reset_queries
+from django.db import IntegrityError, connection, connections, reset_queries
+from django.db.models import Max
 from django.test import Client as PageClient
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -14,6 +15,7 @@ from bnl.models import BnlEntry
 from ces import roles
 from ces.models import Agency, Program, User
 from devtools.benchmarks.bulk import analyze, insert_select, percent, pick, rnd
+from referrals.models import Pull
 from referrals.services import vacancy_create, vacancy_pull
 
 
@@ -126,15 +128,19 @@ def bench_single_pulls(*, samples: int = 40) -> dict:
     return _pct(times)
 
 
-def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
-    """20 programs pulling at the same instant, each from its own process and connection."""
+def _bench_programs(count: int) -> tuple[User, list[Program]]:
     agency, _ = Agency.objects.get_or_create(initials="BENCH", defaults={"name": "Bench Housing", "kind": "housing"})
     staff, _ = User.objects.get_or_create(username="bench_program_staff", defaults={"agency": agency})
     staff.groups.set([Group.objects.get(name=roles.PROGRAM_STAFF)])
-    progs = [
+    return staff, [
         Program.objects.get_or_create(agency=agency, name=f"Bench RRH {i}", defaults={"type": "rrh", "counties": ["placer", "nevada"]})[0]
-        for i in range(programs)
+        for i in range(count)
     ]
+
+
+def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
+    """20 programs pulling at the same instant, each from its own process and connection."""
+    staff, progs = _bench_programs(programs)
     connections.close_all()
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(programs)
@@ -146,3 +152,58 @@ def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
     for worker in workers:
         worker.join(timeout=60)
     return _pct(times)
+
+
+def _contest_worker(index: int, program_id: int, staff_id: int, rounds: int, first_pull: int, barrier, results) -> None:
+    """One puller of `bench_pull_contest`: each round, a pull at the same instant as the others;
+    once every pull of the round is in, the first puller puts the round's people back on the list
+    (in bulk, as a load generator: no history), so they are contested again next round."""
+    connections.close_all()
+    program = Program.objects.select_related("agency").get(pk=program_id)
+    staff = User.objects.get(pk=staff_id)
+    pulled, refused = [], 0
+    for _round in range(rounds):
+        vacancy = vacancy_create(program=program, actor=staff)
+        barrier.wait(timeout=600)
+        try:
+            pulled.append(list(vacancy_pull(vacancy=vacancy, actor=staff, count=5).referrals.values_list("entry_id", flat=True)))
+        except IntegrityError:  # the backstop (one open referral per entry) refused a double
+            pulled.append([])
+            refused += 1
+        barrier.wait(timeout=600)
+        if index == 0:
+            with connection.cursor() as cursor:
+                cursor.execute("WITH declined AS (UPDATE referrals_referral SET status = 'client_declined', decided_at = now() "
+                               "WHERE status IN ('pending', 'accepted') AND pull_id > %s RETURNING entry_id) "
+                               "UPDATE bnl_bnlentry SET status = 'active' WHERE id IN (SELECT entry_id FROM declined)", [first_pull])
+        barrier.wait(timeout=600)
+    connections.close_all()
+    results.put((pulled, refused))
+
+
+def bench_pull_contest(*, pullers: int = 50, rounds: int = 200) -> dict:
+    """`pullers` programs, each in its own process, pull at the same instant for `rounds` rounds,
+    the same people at the top of the list contested every round (put back between rounds). A
+    double assignment: one person pulled by two programs in the same round, or a pull the
+    database's backstop had to refuse."""
+    staff, progs = _bench_programs(pullers)
+    first_pull = Pull.objects.aggregate(last=Max("pk"))["last"] or 0  # the earlier benchmarks' referrals stay as they are
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(pullers)
+    results = context.Queue()
+    workers = [context.Process(target=_contest_worker, args=(i, p.pk, staff.pk, rounds, first_pull, barrier, results))
+               for i, p in enumerate(progs)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=max(600, rounds * 30)) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    doubles = 0
+    for round_number in range(rounds):
+        ids = [entry_id for pulled, _refused in outcomes for entry_id in pulled[round_number]]
+        doubles += len(ids) - len(set(ids))
+    refused = sum(refused for _pulled, refused in outcomes)
+    return {"pullers": pullers, "rounds": rounds, "referred": sum(len(r) for pulled, _r in outcomes for r in pulled),
+            "doubles": doubles, "refused": refused, "seconds": round(time.perf_counter() - started, 1)}
