@@ -58,10 +58,11 @@ MODULES: dict[str, list[str]] = {
     "referrals/policy.py": ["tests/referrals/test_policy_rules.py",
                             "tests/referrals/test_decisions.py::test_pending_referral_reminds_at_10_business_days_and_expires_at_20",
                             "tests/referrals/test_decisions.py"],
-    "engagement/policy.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_disengagement.py"],
-    "engagement/disengagement.py": ["tests/engagement/test_disengagement.py"],
-    # The new-referral and existing-client step rules (which step follows, its waits) live in the service.
-    "engagement/services.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_fidelity.py"],
+    # The new-referral and existing-client step rules (which step follows, its waits, what completes a step, the
+    # ceiling, the letter's days): pure functions that engagement/services.py applies.
+    "engagement/steps.py": ["tests/engagement/test_step_rules.py"],
+    "engagement/policy.py": ["tests/engagement/test_step_rules.py", "tests/engagement/test_disengagement_rules.py"],
+    "engagement/disengagement.py": ["tests/engagement/test_disengagement_rules.py"],
     "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
     "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],

@@ -7,8 +7,8 @@ read. Mutation-tested on their own (`make mutate ARGS=engagement/steps.py`, docs
 against tests/engagement/test_step_rules.py, which states each rule from the seed's words.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -27,8 +27,7 @@ ROUNDS = frozenset({Step.FIRST_ROUND, Step.SECOND_ROUND, Step.FURTHER_ROUND})
 ONE_ATTEMPT_STEPS = {Step.ALTERNATE_CONTACT: Channel.ALTERNATE_CONTACT, Step.REFERRAL_SOURCE: Channel.REFERRAL_SOURCE}
 
 
-@dataclass(frozen=True)
-class NextStep:
+class NextStep(NamedTuple):
     """The step that follows: its number, its due date, and the first day its attempts count (or None)."""
 
     number: int
