@@ -153,6 +153,9 @@ def test_a_rounds_attempts_count_from_the_first_day_after_its_wait_in_the_cocs_t
     assert steps.round_done(on_the_day, not_before=d("2026-12-10"))
     assert not steps.round_done([on_the_day[0], before[1]], not_before=d("2026-12-10"))
     assert steps.round_done(before + on_the_day, not_before=d("2026-12-10"))
+    # Any day from the first one counts, up to the due date and after it (an overdue round is still done).
+    assert steps.round_done([(at("2026-12-11"), "phone"), (at("2026-12-14"), "text")], not_before=d("2026-12-10"))
+    assert steps.round_done([(at("2026-12-16"), "voicemail"), (at("2026-12-16"), "email")], not_before=d("2026-12-10"))
 
 
 def test_the_attempt_that_completed_the_previous_step_does_not_count_again():
@@ -163,6 +166,13 @@ def test_the_attempt_that_completed_the_previous_step_does_not_count_again():
     assert steps.round_done([*attempts, (at("2026-12-09", 10), "phone"), (done_at + timedelta(seconds=1), "email")],
                             previous_done_at=done_at)
     assert steps.round_done(attempts)  # without a step before it, every attempt counts
+
+
+def test_the_attempts_before_the_previous_step_was_done_belong_to_it():
+    done_at = at("2026-12-08", 11)
+    attempts = [(at("2026-12-08", 9), "email"), (done_at, "text"), (at("2026-12-09", 10), "phone")]
+    assert not steps.round_done(attempts, previous_done_at=done_at)
+    assert steps.round_done([*attempts, (at("2026-12-09", 10), "alternate_phone")], previous_done_at=done_at)
 
 
 def test_after_a_wait_the_first_allowed_day_counts_whatever_the_previous_step():
