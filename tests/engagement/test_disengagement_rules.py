@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from ces import roles
@@ -37,7 +39,7 @@ from engagement.disengagement import (
     status_form_countersign,
     status_form_file,
 )
-from engagement.models import ContactAttempt, EngagementCase, Letter
+from engagement.models import ContactAttempt, EngagementCase, Letter, StatusForm
 from engagement.selectors import case_page, weekly_report
 from tests.factories import AgencyFactory, ClientFactory, ProgramFactory, UserFactory
 
@@ -247,10 +249,16 @@ def test_a_form_is_filed_only_when_the_case_is_due_for_it(people, status, step):
     assert str(raised.value.errors[NON_FIELD][0]).startswith(str(NOT_DUE).split("{")[0])
 
 
+def test_more_than_two_channels_are_more_than_enough(people):
+    case = make_case(people, status=Status.DUE_FOR_ENGAGEMENT)
+    attempts(case, "phone", "email", "text")
+    assert file_form(people, case).step == 1
+
+
 @pytest.mark.parametrize("step", [0, 3])
 def test_there_are_two_forms(people, step):
     case = make_case(people, status=Status.DUE_FOR_ENGAGEMENT)
-    attempts(case, "phone", "text")
+    attempts(case, "phone")  # the two channels are Step 1's condition, not an unknown step's
     with pytest.raises(Invalid) as raised:
         file_form(people, case, step=step)
     assert raised.value.errors == {"step": [STEP_UNKNOWN]}
@@ -339,3 +347,31 @@ def test_the_weekly_report_lists_whoever_had_no_contact_for_14_days_or_more(peop
     assert listed == {quiet.pk}
     with time_machine.travel(at("2026-11-29", 10, 1), tick=False):  # 13 days
         assert weekly_report(people["director"]) == []
+
+
+# --- all or nothing ------------------------------------------------------------------------------------------------
+
+
+def test_each_scheduled_job_and_form_writes_in_its_own_transaction(people):
+    """All or nothing: each service's writes are in a transaction of its own (a savepoint inside the caller's, here
+    the test's), so a failure half-way leaves nothing written. (A test with transaction=True would say the same, but
+    its flush would empty the role groups for the mutation runs that reuse the database.)"""
+    depths = []
+
+    def record(sender, **kwargs):
+        depths.append(len(connection.savepoint_ids))
+
+    case = make_case(people)
+    attempts(case, "phone", "email")
+    outside = len(connection.savepoint_ids)
+    post_save.connect(record, sender=EngagementCase, weak=False)
+    post_save.connect(record, sender=StatusForm, weak=False)
+    try:
+        inactivity_flag(case_id=case.pk, now=at("2026-10-31"), actor=people["director"])
+        form = file_form(people, case)
+        status_form_countersign(form=form, actor=people["director"])
+        hold_flag(case_id=case.pk, now=at("2026-11-30"), actor=people["director"])
+    finally:
+        post_save.disconnect(record, sender=EngagementCase)
+        post_save.disconnect(record, sender=StatusForm)
+    assert depths == [outside + 1] * 5  # the flag, the form filed, the form and the case at the sign-off, the hold flag
