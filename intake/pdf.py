@@ -127,11 +127,13 @@ def assessment_pdfs_in_background():
         _BACKGROUND.reset(token)
 
 
-def assessment_pdf_schedule(*, assessment: Assessment) -> None:
+def assessment_pdf_schedule(*, assessment: Assessment, created: bool = False) -> None:
     """Render the assessment PDF off the request: a deadline row due now (so a dead
-    broker only delays it), and a task queued after commit to do it at once."""
+    broker only delays it), and a task queued after commit to do it at once. An assessment
+    `created` in this transaction has no pending render yet (nothing to look up)."""
     background = _BACKGROUND.get()
-    if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
+    # A pending render already shows the latest state.
+    if created or not deadline_pending(kind=PDF_KIND, subject=assessment):
         deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now() + (BACKGROUND_DELAY if background else timedelta()))
     if not background:
         transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))

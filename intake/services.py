@@ -40,7 +40,7 @@ from ces.errors import Errors, Forbidden, Invalid
 from ces.inputs import parse_id
 from ces.models import Agency, Client, ConsentRecord, User
 from ces.notifications import notification_send
-from ces.services import client_create, client_update, consent_record
+from ces.services import client_create, client_update, consents_record
 from ces.ssn import ssn_hash_for_holder
 from intake import policy, scoring
 from intake.duplicates import duplicate_candidates
@@ -420,7 +420,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     result.client = client
     if not result.person_left_alone:
         _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at,
-                         language=intake.call_language)
+                         language=intake.call_language, client_is_new=existing is None)
 
     if cleaned.get("county") == "outside_coc":
         intake.outcome = Intake.Outcome.OUTSIDE_COC
@@ -593,22 +593,27 @@ def _consent_method(collection_method: str) -> str:
     }.get(collection_method, ConsentRecord.Method.WRITTEN)
 
 
-def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "") -> None:
+def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "",
+                     client_is_new: bool = False) -> None:
+    """The consents answered, recorded together (ces.services.consents_record: a fixed number of
+    statements whatever their number)."""
     consent_method = _consent_method(method)
+    consents = []
     for code, kind in CONSENT_CODES.items():
         if code in cleaned:
             scripted = {}
             if code == "hmis_consent":  # the HMIS release's script and its DV-partner offer (consent.scripts)
                 scripted = {"script_read": cleaned.get("hmis_script_read") is True,
                             "dv_offer_read": cleaned.get("dv_partner_offer_read") is True, "script_language": language}
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor,
-                           taken_at=taken_at, **scripted)
+            consents.append(dict(kind=kind, answer=cleaned[code], method=consent_method, taken_at=taken_at, **scripted))
     if cleaned.get("vi_consent"):
-        consent_record(
-            client=client, kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"],
-            method=consent_method, actor=actor, taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
+        consents.append(dict(
+            kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"], method=consent_method,
+            taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
             disability_notice_read=cleaned.get("disability_notice_read") is True, script_language=language,
-        )
+        ))
+    if consents:
+        consents_record(client=client, actor=actor, consents=consents, client_is_new=client_is_new)
 
 
 def _scored_values(cleaned, *, client: Client, collected_at, case_management: int = 0) -> dict:
@@ -645,7 +650,7 @@ def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) 
         **_scored_values(cleaned, client=client, collected_at=timezone.localtime(intake.collected_at)),
     )
     history_save(assessment, actor=actor, reason="VAT scored at intake")
-    assessment_pdf_schedule(assessment=assessment)
+    assessment_pdf_schedule(assessment=assessment, created=True)
     return assessment
 
 
@@ -721,10 +726,11 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
         amended = client
         client = _ssn_guarded(lambda: client_update(client=amended, actor=actor, reason=f"amended intake #{intake.pk}: {reason}",
                                                     ssn=ssn, **personal))
-    for code, kind in CONSENT_CODES.items():
-        if code in changed and code in cleaned:
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=_consent_method(intake.collection_method),
-                           actor=actor, note=f"amended intake #{intake.pk}: {reason}")
+    consents = [dict(kind=kind, answer=cleaned[code], method=_consent_method(intake.collection_method),
+                     note=f"amended intake #{intake.pk}: {reason}")
+                for code, kind in CONSENT_CODES.items() if code in changed and code in cleaned]
+    if consents:
+        consents_record(client=client, actor=actor, consents=consents)
     result = IntakeResult(intake=intake, client=client)
     assessment = Assessment.objects.filter(intake=intake).first()
     if assessment is not None:
