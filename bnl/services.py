@@ -39,6 +39,7 @@ VSP_NUMBER_REQUIRED = _("Give the VSP's internal client number (letters A-Z, dig
 ALREADY_ON_COC_LIST = _("This person already has an entry on the CoC list.")
 
 CHRONIC_SWEEP = "bnl.chronic_sweep"
+ONE_OPEN_ENTRY = "bnl_one_open_entry_per_client"
 # What the two halves of one person (a VSP entry and its de-identified CoC copy) always share.
 TWIN_SHARED = ("status", "chronic", "chronic_due_on")
 # What the copy takes from its VSP entry whenever the entry changes (no personal data).
@@ -86,7 +87,7 @@ def _entry_values_from(assessment) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     """Put the assessed person on the list, or update their open entry.
 
@@ -94,7 +95,8 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     updates it (score, flags), history keeps the old values, and an inactive
     person is reactivated with their place intact. Case-management points
     stay with the entry. A client held by a VSP goes on that VSP's own list.
-    The client row is locked so two intakes cannot both create an entry.
+    The client row is locked so two intakes cannot both create an entry. No savepoint of its
+    own: it runs inside the intake's transaction, which a failure rolls back whole.
     """
     client = Client.objects.select_for_update(of=("self",)).select_related("holding_agency").get(pk=assessment.client_id)
     entry = BnlEntry.objects.filter(client=client, status__in=BnlEntry.OPEN_STATUSES).first()
@@ -118,7 +120,8 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
             entry.status_reason = ""
             reason += "; reactivated with their place"
     created = entry.pk is None
-    history_save(entry, actor=actor, reason=reason)
+    # The open entry was just read under the client's lock: the one-open-entry check would repeat it.
+    history_save(entry, actor=actor, reason=reason, checked=(ONE_OPEN_ENTRY,))
     # An entry created here has no case-management points and no de-identified copy yet.
     _sync_assessment_score(entry, actor=actor, reason=reason, rerender=False, points=0 if created else None)
     if not created:

@@ -95,13 +95,14 @@ def _constraint_met_here(constraint, instance: models.Model) -> bool:
     return False
 
 
-def _validate_constraints(instance: models.Model, exclude: set[str]) -> None:
-    """Model.validate_constraints(), less the constraints decided from the instance's own values."""
+def _validate_constraints(instance: models.Model, exclude: set[str], checked: tuple[str, ...] = ()) -> None:
+    """Model.validate_constraints(), less the constraints decided from the instance's own values
+    and those the caller names as `checked` (see history_save)."""
     using = router.db_for_write(type(instance), instance=instance)
     errors: dict = {}
     for model_class, constraints in instance.get_constraints():
         for constraint in constraints:
-            if _constraint_met_here(constraint, instance):
+            if constraint.name in checked or _constraint_met_here(constraint, instance):
                 continue
             try:
                 constraint.validate(model_class, instance, exclude=exclude, using=using)
@@ -114,7 +115,7 @@ def _validate_constraints(instance: models.Model, exclude: set[str]) -> None:
         raise ValidationError(errors)
 
 
-def _validate(instance: models.Model) -> None:
+def _validate(instance: models.Model, checked: tuple[str, ...] = ()) -> None:
     """`full_clean()`, less the queries that cannot change its answer.
 
     - One query per foreign key (or one-to-one key) whose target the caller holds loaded: Django
@@ -123,7 +124,8 @@ def _validate(instance: models.Model) -> None:
       Keys set by id alone are checked as before.
     - One query (in its own savepoint) per constraint that the instance's own values decide
       (_constraint_met_here): a check constraint whose condition holds, a conditional unique
-      constraint whose condition does not (the SSN of a client whose SSN was refused).
+      constraint whose condition does not (the SSN of a client whose SSN was refused), and
+      those the caller has just checked itself under a lock (`checked`, by name).
     Field checks, clean(), unique checks and every other constraint check are unchanged.
     """
     held = {
@@ -137,7 +139,7 @@ def _validate(instance: models.Model) -> None:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    for step in (lambda: instance.validate_unique(exclude=failed), lambda: _validate_constraints(instance, failed)):
+    for step in (lambda: instance.validate_unique(exclude=failed), lambda: _validate_constraints(instance, failed, checked)):
         try:
             step()
         except ValidationError as error:
@@ -146,9 +148,15 @@ def _validate(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
-def history_save(instance: models.Model, *, actor: User, reason: str = "", validate: bool = True):
+def history_save(instance: models.Model, *, actor: User, reason: str = "", validate: bool = True,
+                 checked: tuple[str, ...] = ()):
+    """Validate (_validate), save, and write the history row attributed to `actor` with `reason`.
+
+    `checked` names constraints the caller has just verified itself under a row lock (the list's
+    one open entry per person): their validation query would only repeat that read. The
+    database still enforces them."""
     if validate:
-        _validate(instance)
+        _validate(instance, checked)
     instance._history_user = actor
     if reason:
         instance._change_reason = reason

@@ -157,7 +157,8 @@ def _consent_build(
 
 
 @transaction.atomic(savepoint=False)
-def consents_record(*, client: Client, actor: User, consents: list[dict], client_is_new: bool = False) -> list[ConsentRecord]:
+def consents_record(*, client: Client, actor: User, consents: list[dict], client_is_new: bool = False,
+                    timers_to: list | None = None) -> list[ConsentRecord]:
     """Record several consents of one client at once (consent_record's keywords, one dict each, at
     most one per kind), in a constant number of statements whatever their number:
 
@@ -167,6 +168,9 @@ def consents_record(*, client: Client, actor: User, consents: list[dict], client
     created in this transaction, whose only records are these). A `no` withdraws the earlier
     `yes` records of its kind in force (one read, then one history row per record withdrawn);
     each answer of the client that changes is saved with its own history row, as before.
+
+    The timers go to `timers_to` when given (a caller scheduling several kinds of deadline in one
+    statement, ces.deadlines.deadlines_schedule), else they are scheduled here.
 
     No savepoint of its own: it is called inside a transaction that a failure rolls back whole.
     """
@@ -192,7 +196,9 @@ def consents_record(*, client: Client, actor: User, consents: list[dict], client
             history_save(earlier, actor=actor, reason="withdrawn", validate=False)
     timers = [timer for record in records if record.kind not in withdrawing and record.expires_on is not None
               for timer in _consent_timers(record)]
-    if timers:
+    if timers_to is not None:
+        timers_to.extend(timers)
+    elif timers:
         deadlines_schedule(timers)
     synced = [record for record in records if record.kind in CONSENT_FIELD_BY_KIND]
     if client_is_new:
