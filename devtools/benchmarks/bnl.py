@@ -1,22 +1,19 @@
 """Benchmarks of the By-Name List and the pull (issue: BNL and referrals). Run by `make bench`."""
 
 import multiprocessing
-import random
 import statistics
 import time
-from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.db import connection, connections, reset_queries, transaction
+from django.db import connection, connections, reset_queries
 from django.test import Client as PageClient
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bnl.models import BnlEntry
 from ces import roles
-from ces.models import Agency, Client, Program, User
-from devtools.benchmarks.copy import copy_create
+from ces.models import Agency, Program, User
+from devtools.benchmarks.bulk import analyze, insert_select, percent, pick, rnd
 from referrals.services import vacancy_create, vacancy_pull
 
 
@@ -37,27 +34,25 @@ def entries_reset() -> None:
 
 
 def entries_ensure(count: int) -> int:
-    """Active CoC-list entries for existing clients (no history rows: this is a load generator)."""
+    """Active CoC-list entries for existing clients until `count` exist, in SQL (no history rows:
+    this is a load generator); the flags and scores are pseudo-random hashes of the client id."""
     have = BnlEntry.objects.count()
-    rng = random.Random(count)
-    clients = list(Client.objects.exclude(bnl_entries__isnull=False).values_list("pk", flat=True)[: count - have])
-    start = timezone.now() - timedelta(days=900)
-    rows = [
-        BnlEntry(
-            client_id=pk, status="active", score=(s := rng.choice(range(0, 24))), subtotal=s,
-            homeless_since=date(2026, 1, 1) - timedelta(days=rng.randint(0, 3000)), county=rng.choice(["placer", "nevada"]),
-            chronic=rng.random() < 0.3, veteran=rng.random() < 0.1, youth=rng.random() < 0.12, family=rng.random() < 0.2,
-            dv=rng.random() < 0.08, dv_survivor=rng.random() < 0.2, disability=rng.random() < 0.5,
-            sex_offender=rng.random() < 0.02, household_size=rng.choice([1, 1, 1, 2, 3, 4, 5]),
-            placed_on_list_at=start + timedelta(minutes=rng.randint(0, 900 * 24 * 60)),
-        )
-        for pk in clients
-    ]
-    for i in range(0, len(rows), 50_000):
-        with transaction.atomic():
-            copy_create(BnlEntry, rows[i:i + 50_000])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE bnl_bnlentry")
+    if have >= count:
+        return have
+    c = "c.id"
+    source = """(SELECT c.id FROM ces_client c WHERE NOT EXISTS (SELECT 1 FROM bnl_bnlentry e WHERE e.client_id = c.id)
+                  ORDER BY c.id LIMIT %(missing)s) c"""
+    score = f"{rnd(c, 61)} %% 24"
+    insert_select(BnlEntry, {
+        "client_id": c, "status": "'active'", "score": score, "subtotal": score,
+        "homeless_since": f"DATE '2026-01-01' - {rnd(c, 62)} %% 3001", "county": pick(c, 63, ["placer", "nevada"]),
+        "chronic": f"{percent(c, 64)} < 30", "veteran": f"{percent(c, 65)} < 10", "youth": f"{percent(c, 66)} < 12",
+        "family": f"{percent(c, 67)} < 20", "dv": f"{percent(c, 68)} < 8", "dv_survivor": f"{percent(c, 69)} < 20",
+        "disability": f"{percent(c, 70)} < 50", "sex_offender": f"{percent(c, 71)} < 2",
+        "household_size": f"(ARRAY[1, 1, 1, 2, 3, 4, 5])[1 + {rnd(c, 72)} %% 7]",
+        "placed_on_list_at": f"now() - interval '900 days' + ({rnd(c, 73)} %% (900 * 24 * 60)) * interval '1 minute'",
+    }, source, {"missing": count - have})
+    analyze("bnl_bnlentry")
     return BnlEntry.objects.count()
 
 
