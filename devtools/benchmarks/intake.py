@@ -9,7 +9,9 @@ import time
 from datetime import timedelta
 
 from django.db import connection, reset_queries, transaction
+from django.test import Client as BrowserClient
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from ces import crypto
@@ -18,6 +20,7 @@ from ces.ssn import ssn_lookup_hash
 from devtools.benchmarks.bulk import Progress, analyze, indexes_deferred, insert_select, pick, rnd
 from devtools.demo.synthetic import synthetic_answers
 from intake.duplicates import duplicate_candidates
+from intake.services import intake_autosave, intake_start
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "so", "ten", "ver", "gar", "son", "li", "mar", "tin", "ez", "ber", "do", "ri",
              "an", "el", "wa", "na", "to", "ni", "he", "ro", "bi", "que", "za", "ste", "ford", "man"]
@@ -132,6 +135,28 @@ def bench_duplicate_check(*, user: User, samples: int = 300) -> dict:
         found += any(c.client.first_name == person["first_name"] and c.client.last_name == person["last_name"]
                      for c in candidates)
     return {**_percentiles(times), "recall": round(found / len(people), 3)}
+
+
+def bench_autosave(*, user: User, samples: int = 200) -> dict:
+    """The call-floor form's draft save (`POST /intake/<id>/autosave/`, HTMX), server-side: one
+    draft with a whole call typed in, then one answer changed per save, as an agent types."""
+    browser = BrowserClient()
+    browser.force_login(user)
+    draft = intake_start(actor=user)
+    answers = {code: str(value) for code, value in synthetic_answers(20_000_000).items() if not code.startswith("_")}
+    intake_autosave(intake=draft, actor=user, answers=answers)
+    url = reverse("intake-autosave", args=[draft.pk])
+    times, query_counts = [], []
+    for index in range(samples):
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = browser.post(url, {"household_size": str(1 + index % 6)}, HTTP_HX_REQUEST="true")
+            times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"autosave failed: {response.status_code} {response.content[:300]!r}")
+        query_counts.append(len(queries))
+    return {**_percentiles(times[10:]), "queries_per_save": sorted(set(query_counts[10:]))}
 
 
 def bench_intake_api(*, user: User, samples: int = 200) -> dict:

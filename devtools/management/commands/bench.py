@@ -43,6 +43,21 @@ SINGLE_PULLS = 20
 SWEEP_DUE = 200  # due rows in each sweep: the figure is per due row, and the same count at both sizes
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 OUTPUT_JSON = Path(settings.BASE_DIR) / "docs" / "benchmarks.json"
+INTAKE_PROSE = """The intake POST's statements are constant (asserted in
+`tests/intake/test_api_queries.py` for one consent or four, one household member
+or five): the intake's row and history row, written again with its history row
+at completion (4); the client and its history row (2; the SSN's unique check is
+not sent when the SSN was refused, its condition decided in Python); every
+consent in one INSERT and their history rows in another, sealed as save() seals
+them for a VSP's client (2); the poverty table's version (1; the table itself is
+kept per process and read again when its history changes); the assessment's
+one-per-intake check, row and history row (3); the list entry's client lock and
+open-entry read, row and history row (4); the list-position snapshot, whose
+INSERT counts its rank and the active total itself (1); every deadline of the
+completion — consent timers and the PDF's render — in one INSERT (1); the CE
+event and its history row (2). 82 → 58 → 20. The call form's autosave is a
+constant 16 (session and user, permissions, the draft's lock and write, what
+the form shows again, the session's save)."""
 SIZE_NOTE = """
 **This page is not a 1,000,000-client run.** `make bench ARGS="--size 1000000"` builds the
 statewide data the same way (set-based SQL, each phase printed with its time as it runs); the
@@ -153,8 +168,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-reports", action="store_true", help="leave out the reports and HMIS export benchmarks")
         parser.add_argument("--pull-rounds", type=int, default=200,
                             help="rounds of the 50 pullers contesting the top of the list (0 leaves it out)")
-        parser.add_argument("--only", choices=["pulls"],
-                            help="build the clients and list, measure only this part and print its table (docs are not written)")
+        parser.add_argument("--only", choices=["pulls", "intake"],
+                            help="build the data one part needs, measure only that part and print its table (docs/benchmarks.* are written only by a whole run)")
 
     def handle(self, *args, size: int, samples: int, skip_reports: bool, only: str | None = None, pull_rounds: int = 200,
                **options):
@@ -176,6 +191,10 @@ class Command(BaseCommand):
         # --- data, in bulk ---
         total, clients_s = phases.run(f"clients to {size:,} (SQL)", intake_bench.clients_ensure, size, agency=agency, actor=agent,
                                       progress=progress)
+        if only == "intake":
+            self._intake(figures, phases, agent=agent, total=total, samples=samples)
+            out.write(figures.table("intake.") + "\n\n" + INTAKE_PROSE)
+            return
         data = {"clients": total, "clients_seconds": clients_s}
         reports = None
         if not skip_reports:
@@ -189,14 +208,7 @@ class Command(BaseCommand):
         data.update({"audit_events": history, "audit_history_seconds": history_s})
 
         # --- intake ---
-        duplicates, _s = phases.run("duplicate check", intake_bench.bench_duplicate_check, user=agent, samples=samples)
-        intake, _s = phases.run("intake submissions through the API", intake_bench.bench_intake_api, user=agent,
-                                samples=max(30, samples // 3))
-        figures.add("intake.duplicates.p95", f"duplicate check p95 at {total:,} clients", duplicates["p95_ms"], "ms", 50)
-        figures.add("intake.duplicates.recall", "duplicate check recall (typo, swap, DOB shift)", round(duplicates["recall"] * 100, 1), "%")
-        figures.add("intake.post.p95", "intake `POST /api/v1/intakes/` p95", intake["p95_ms"], "ms", 100)
-        figures.add("intake.post.queries", "intake POST queries", max(intake["queries_per_submission"]), "queries", 30,
-                    note="constant: " + ", ".join(map(str, intake["queries_per_submission"])))
+        duplicates, intake = self._intake(figures, phases, agent=agent, total=total, samples=samples)
 
         # --- BNL list and pulls ---
         coc = User.objects.get(username="coc_staff")
@@ -297,6 +309,23 @@ class Command(BaseCommand):
         self._pulls(figures, phases)
         self.stdout.write(f"\nPulls at {entries:,} entries on {_machine()}\n\n{figures.table('pull.')}")
 
+    def _intake(self, figures: Figures, phases, *, agent: User, total: int, samples: int):
+        duplicates, _s = phases.run("duplicate check", intake_bench.bench_duplicate_check, user=agent, samples=samples)
+        intake, _s = phases.run("intake submissions through the API", intake_bench.bench_intake_api, user=agent,
+                                samples=max(50, samples // 3))
+        autosave, _s = phases.run("call-form autosaves", intake_bench.bench_autosave, user=agent, samples=max(50, samples // 3))
+        figures.add("intake.duplicates.p95", f"duplicate check p95 at {total:,} clients", duplicates["p95_ms"], "ms", 50)
+        figures.add("intake.duplicates.recall", "duplicate check recall (typo, swap, DOB shift)", round(duplicates["recall"] * 100, 1), "%")
+        figures.add("intake.post.p95", "intake `POST /api/v1/intakes/` p95", intake["p95_ms"], "ms", 100)
+        figures.add("intake.post.queries", "intake POST queries", max(intake["queries_per_submission"]), "queries", 30,
+                    note="constant: " + ", ".join(map(str, intake["queries_per_submission"])))
+        figures.add("intake.autosave.p95", "call-form autosave `POST /intake/<id>/autosave/` p95 (server-side)",
+                    autosave["p95_ms"], "ms", 50)
+        figures.add("intake.autosave.queries", "autosave queries (asserted in tests/intake/test_api_queries.py)",
+                    max(autosave["queries_per_save"]), "queries",
+                    note="constant: " + ", ".join(map(str, autosave["queries_per_save"])))
+        return duplicates, intake
+
     def _write(self, figures: Figures, data: dict, *, size: int, total: int, duplicates, intake, sweep) -> None:
         now = datetime.now().astimezone()
         machine = _machine()
@@ -347,13 +376,7 @@ Data build steps (seconds, each summed over its runs of clients):
 
 {figures.table("intake.")}
 
-The intake POST's statements are constant (asserted in
-`tests/intake/test_api_queries.py`) but not yet 30: `history_save` no longer
-re-reads the foreign keys a service holds (82 → 58); what remains is one
-savepoint pair, row, history row and re-read per consent given (4–5 each),
-the duplicate and unique checks, the poverty table (2), and the list-position
-snapshot (4). Batching the consents and caching the poverty table are the next
-steps (intake's services).
+{INTAKE_PROSE}
 
 ## By-Name List
 
