@@ -95,8 +95,11 @@ CREATE TRIGGER audit_event AFTER INSERT ON ces_accesslog FOR EACH ROW EXECUTE FU
 """
 
 
-def backfill_sql(history_model) -> str:
-    """The events of rows written before the trigger existed (run once per table, when it has none)."""
+def events_insert_sql(history_model, where: str, order: str = "h.history_date, h.history_id") -> str:
+    """One INSERT … SELECT of the events the trigger makes, for the rows `h` of the history table
+    with `where` (SQL over `h`): the same columns and values as `history_trigger_sql`, set-based.
+    The backfill uses it, and so does a bulk load that turns the trigger off while it runs
+    (devtools/benchmarks/bulk.py: audit_trigger_deferred)."""
     table = history_model._meta.db_table
     label = tracked_label(history_model)
     client = client_expression(history_model).replace("NEW.", "h.")
@@ -108,9 +111,15 @@ SELECT h.history_date, 'change', h.history_user_id,
        '{label}', h.id::text, {client}, '{table}', h.history_id, NULL, COALESCE(h.history_change_reason, ''), NULL,
        lower(COALESCE(h.history_change_reason, '') || ' {label} ' || COALESCE(u.username, ''))
 FROM {table} h LEFT JOIN ces_user u ON u.id = h.history_user_id
-WHERE NOT EXISTS (SELECT 1 FROM {EVENT_TABLE} e WHERE e.history_table = '{table}')
-ORDER BY h.history_date, h.history_id;
+WHERE {where}
+ORDER BY {order};
 """
+
+
+def backfill_sql(history_model) -> str:
+    """The events of rows written before the trigger existed (run once per table, when it has none)."""
+    table = history_model._meta.db_table
+    return events_insert_sql(history_model, f"NOT EXISTS (SELECT 1 FROM {EVENT_TABLE} e WHERE e.history_table = '{table}')")
 
 
 ACCESS_BACKFILL_SQL = f"""

@@ -91,6 +91,12 @@ class BnlEntry(models.Model):
                 condition=models.Q(status__in=["active", "on_referral", "inactive"], list_owner__isnull=True),
             ),
             models.Index(fields=["list_owner", "status"], name="bnl_list_status_idx"),
+            # Flags due and not yet set (bnl_chronic_sweep, and the check before every pull).
+            models.Index(
+                fields=["chronic_due_on"], name="bnl_chronic_due_idx",
+                condition=models.Q(chronic=False, chronic_due_on__isnull=False, source_entry__isnull=True,
+                                   status__in=["active", "on_referral", "inactive"]),
+            ),
         ]
         permissions = [
             ("manage_bnl", "Can correct BNL statuses and exits (CoC staff)"),

@@ -10,7 +10,7 @@ those who may see the person see it. A VSP's own list is visible only to that VS
 
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -269,17 +269,30 @@ def bnl_entry_get_for_user(*, user: User, pk: int) -> BnlEntry:
     return entry
 
 
-def bnl_rank_of(entry: BnlEntry) -> tuple[int, int]:
-    """(rank, active total) of an entry on its list among active entries; where it would stand if not active."""
-    same_list = BnlEntry.objects.filter(status=BnlEntry.Status.ACTIVE, list_owner_id=entry.list_owner_id)
-    before = (
+def _ahead_of(entry: BnlEntry) -> Q:
+    """The entries ahead of `entry` in the list order (score, time homeless, time on the list, id)."""
+    return (
         Q(score__gt=entry.score)
         | Q(score=entry.score, homeless_since__lt=entry.homeless_since)
         | Q(score=entry.score, homeless_since=entry.homeless_since, placed_on_list_at__lt=entry.placed_on_list_at)
         | Q(score=entry.score, homeless_since=entry.homeless_since, placed_on_list_at=entry.placed_on_list_at,
             pk__lt=entry.pk)
-    )
-    return same_list.filter(before).exclude(pk=entry.pk).count() + 1, same_list.count()
+    ) & ~Q(pk=entry.pk)
+
+
+def bnl_rank_querysets(entry: BnlEntry) -> tuple[QuerySet, QuerySet]:
+    """(the active entries ahead of `entry` on its list, all active entries of its list): its rank is
+    one more than the first's count, the active total the second's."""
+    same_list = BnlEntry.objects.filter(status=BnlEntry.Status.ACTIVE, list_owner_id=entry.list_owner_id)
+    return same_list.filter(_ahead_of(entry)), same_list
+
+
+def bnl_rank_of(entry: BnlEntry) -> tuple[int, int]:
+    """(rank, active total) of an entry on its list among active entries; where it would stand if not active.
+    One statement: both counts in one pass over the list."""
+    _ahead, same_list = bnl_rank_querysets(entry)
+    counts = same_list.aggregate(ahead=Count("pk", filter=_ahead_of(entry)), total=Count("pk"))
+    return counts["ahead"] + 1, counts["total"]
 
 
 # --- one entry, as this user may see it --------------------------------------------

@@ -8,14 +8,14 @@ Forbidden 403). Messages are lazy translations (bnl/locale).
 import re
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bnl import policy
 from bnl.models import BnlEntry, CaseManagementPoint, PositionSnapshot
-from bnl.selectors import bnl_rank_of, may_manage_bnl, may_manage_case, own_vsp_list_owner
+from bnl.selectors import bnl_rank_querysets, may_manage_bnl, may_manage_case, own_vsp_list_owner
 from ces.audit import access_log_record, history_save
 from ces.errors import NON_FIELD, Forbidden, Invalid
 from ces.models import AccessLog, Client, User
@@ -39,6 +39,7 @@ VSP_NUMBER_REQUIRED = _("Give the VSP's internal client number (letters A-Z, dig
 ALREADY_ON_COC_LIST = _("This person already has an entry on the CoC list.")
 
 CHRONIC_SWEEP = "bnl.chronic_sweep"
+ONE_OPEN_ENTRY = "bnl_one_open_entry_per_client"
 # What the two halves of one person (a VSP entry and its de-identified CoC copy) always share.
 TWIN_SHARED = ("status", "chronic", "chronic_due_on")
 # What the copy takes from its VSP entry whenever the entry changes (no personal data).
@@ -86,7 +87,7 @@ def _entry_values_from(assessment) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     """Put the assessed person on the list, or update their open entry.
 
@@ -94,7 +95,8 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
     updates it (score, flags), history keeps the old values, and an inactive
     person is reactivated with their place intact. Case-management points
     stay with the entry. A client held by a VSP goes on that VSP's own list.
-    The client row is locked so two intakes cannot both create an entry.
+    The client row is locked so two intakes cannot both create an entry. No savepoint of its
+    own: it runs inside the intake's transaction, which a failure rolls back whole.
     """
     client = Client.objects.select_for_update(of=("self",)).select_related("holding_agency").get(pk=assessment.client_id)
     entry = BnlEntry.objects.filter(client=client, status__in=BnlEntry.OPEN_STATUSES).first()
@@ -117,9 +119,13 @@ def bnl_entry_place(*, assessment, actor: User) -> BnlEntry:
             entry.status = BnlEntry.Status.ACTIVE
             entry.status_reason = ""
             reason += "; reactivated with their place"
-    history_save(entry, actor=actor, reason=reason)
-    _sync_assessment_score(entry, actor=actor, reason=reason, rerender=False)
-    _sync_deidentified_copy(entry, actor=actor, reason=reason)
+    created = entry.pk is None
+    # The open entry was just read under the client's lock: the one-open-entry check would repeat it.
+    history_save(entry, actor=actor, reason=reason, checked=(ONE_OPEN_ENTRY,))
+    # An entry created here has no case-management points and no de-identified copy yet.
+    _sync_assessment_score(entry, actor=actor, reason=reason, rerender=False, points=0 if created else None)
+    if not created:
+        _sync_deidentified_copy(entry, actor=actor, reason=reason)
     position_record(entry)
     return entry
 
@@ -173,11 +179,15 @@ def bnl_twin_follow(entry: BnlEntry, *, actor: User, reason: str) -> BnlEntry | 
     return twin
 
 
-def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerender: bool = True) -> None:
+def _sync_assessment_score(entry: BnlEntry, *, actor: User, reason: str, rerender: bool = True,
+                           points: int | None = None) -> None:
+    """The assessment's case-management points and total follow the entry's (`points`: their
+    number when the caller knows it)."""
     assessment = entry.assessment
     if assessment is None:
         return
-    points = entry.case_management_points.count()
+    if points is None:
+        points = entry.case_management_points.count()
     if assessment.case_management != points or assessment.total != assessment.subtotal + points:
         assessment.case_management = points
         assessment.total = assessment.subtotal + points
@@ -292,10 +302,29 @@ def bnl_place_deidentified_on_coc_list(*, source: BnlEntry, vsp_client_number: s
 
 
 def position_record(entry: BnlEntry) -> PositionSnapshot:
-    rank, total = bnl_rank_of(entry)
-    return PositionSnapshot.objects.create(entry=entry, at=timezone.now(), rank=rank, active_total=total,
-                                           status=entry.status, score=entry.score)
-
+    """Where `entry` stands now (bnl.selectors.bnl_rank_of), written in one statement: the snapshot's
+    INSERT counts the entries ahead and the active total itself (the counts are the ORM's own
+    queries of bnl.selectors.bnl_rank_querysets, as subqueries)."""
+    ahead, same_list = bnl_rank_querysets(entry)
+    ahead_sql, ahead_params = ahead.order_by().values("pk").query.sql_with_params()
+    listed_sql, listed_params = same_list.order_by().values("pk").query.sql_with_params()
+    at = timezone.now()
+    meta = PositionSnapshot._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("entry", "at", "rank", "active_total", "status", "score"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT %s, %s, "
+            f"1 + (SELECT count(*) FROM ({ahead_sql}) AS ahead), (SELECT count(*) FROM ({listed_sql}) AS listed), %s, %s "
+            f"RETURNING {quote(meta.pk.column)}, {quote(meta.get_field('rank').column)}, "
+            f"{quote(meta.get_field('active_total').column)}",
+            (entry.pk, at, *ahead_params, *listed_params, entry.status, entry.score),
+        )
+        pk, rank, total = cursor.fetchone()
+    snapshot = PositionSnapshot(pk=pk, entry=entry, at=at, rank=rank, active_total=total, status=entry.status, score=entry.score)
+    snapshot._state.adding = False
+    snapshot._state.db = connection.alias
+    return snapshot
 
 
 def bnl_read_record(*, user: User, request: HttpRequest, entries: list[BnlEntry], action: str) -> AccessLog | None:

@@ -13,30 +13,124 @@
 
 import ipaddress
 import re
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, router
+from django.db.models import Q
 from django.http import HttpRequest
 
 from ces.models import AccessLog, Client, User
+from ces.sealed import sealed_rows
 
 # Nine digits, with or without dashes or spaces: what an SSN looks like in free text.
 _SSN_SHAPED = re.compile(r"(?<!\d)\d{3}[-\s]?\d{2}[-\s]?\d{4}(?!\d)")
 MASK = "…"
 
 
-def _validate(instance: models.Model) -> None:
-    """`full_clean()`, less one query per foreign key whose target the caller holds loaded.
+_DECIDABLE_TYPES = (str, int, bool, date, Decimal)
 
-    Django checks that a foreign key's row exists with a query per key on every clean; a
-    service that sets `intake.csr = actor` holds that row already, and the database's
-    foreign-key constraint still refuses a vanished one. Keys set by id alone are checked
-    as before; field checks, clean(), unique and constraint checks are all unchanged.
+
+def _lookup_holds(instance: models.Model, key: str, expected) -> bool | None:
+    """Whether one `field__lookup=value` of a constraint's condition holds for the instance's own
+    values: True or False when Python can tell it exactly as the database would, None otherwise
+    (a relation crossed, an expression, a NULL, a lookup other than exact, in, isnull)."""
+    name, _sep, lookup = key.partition("__")
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "concrete", False) or lookup not in ("", "exact", "in", "isnull"):
+        return None
+    value = getattr(instance, field.attname)
+    if lookup == "isnull":
+        return (value is None) == expected if isinstance(expected, bool) else None
+    if value is None or field.is_relation:
+        return None
+    expected_values = list(expected) if lookup == "in" and isinstance(expected, list | tuple | set | frozenset) else [expected]
+    if lookup == "in" and expected_values == [expected]:
+        return None
+    if not all(isinstance(item, _DECIDABLE_TYPES) for item in [value, *expected_values]):
+        return None
+    try:
+        value = field.to_python(value)
+        expected_values = [field.to_python(item) for item in expected_values]
+    except ValidationError:
+        return None
+    return value in expected_values
+
+
+def _condition_holds(condition: Q, instance: models.Model) -> bool | None:
+    """A constraint's condition for the instance's values (SQL's three-valued logic: None, unknown)."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_condition_holds(child, instance))
+        elif isinstance(child, tuple) and len(child) == 2:
+            results.append(_lookup_holds(instance, *child))
+        else:
+            return None
+    if condition.connector == Q.AND:
+        value = False if False in results else (None if None in results else True)
+    elif condition.connector == Q.OR:
+        value = True if True in results else (None if None in results else False)
+    else:
+        return None
+    return (not value) if condition.negated and value is not None else value
+
+
+def _constraint_met_here(constraint, instance: models.Model) -> bool:
+    """A check constraint whose condition holds, or a conditional unique constraint whose condition
+    does not: met whatever the database holds, so Django's query for it (a savepoint, a SELECT, a
+    release) is not sent. The database still enforces every constraint."""
+    condition = getattr(constraint, "condition", None)
+    if not isinstance(condition, Q):
+        return False
+    if isinstance(constraint, models.CheckConstraint):
+        return _condition_holds(condition, instance) is True
+    if isinstance(constraint, models.UniqueConstraint):
+        return _condition_holds(condition, instance) is False
+    return False
+
+
+def _validate_constraints(instance: models.Model, exclude: set[str], checked: tuple[str, ...] = ()) -> None:
+    """Model.validate_constraints(), less the constraints decided from the instance's own values
+    and those the caller names as `checked` (see history_save)."""
+    using = router.db_for_write(type(instance), instance=instance)
+    errors: dict = {}
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            if constraint.name in checked or _constraint_met_here(constraint, instance):
+                continue
+            try:
+                constraint.validate(model_class, instance, exclude=exclude, using=using)
+            except ValidationError as error:
+                if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(instance: models.Model, checked: tuple[str, ...] = ()) -> None:
+    """`full_clean()`, less the queries that cannot change its answer.
+
+    - One query per foreign key (or one-to-one key) whose target the caller holds loaded: Django
+      checks that the row exists on every clean; a service that sets `intake.csr = actor` holds
+      that row already, and the database's foreign-key constraint still refuses a vanished one.
+      Keys set by id alone are checked as before.
+    - One query (in its own savepoint) per constraint that the instance's own values decide
+      (_constraint_met_here): a check constraint whose condition holds, a conditional unique
+      constraint whose condition does not (the SSN of a client whose SSN was refused), and
+      those the caller has just checked itself under a lock (`checked`, by name).
+    Field checks, clean(), unique checks and every other constraint check are unchanged.
     """
     held = {
         field.name for field in instance._meta.concrete_fields
-        if field.many_to_one and field.is_cached(instance) and getattr(instance, field.name) is not None
+        if (field.many_to_one or field.one_to_one) and field.is_cached(instance) and getattr(instance, field.name) is not None
     }
     errors: dict = {}
     for step in (lambda: instance.clean_fields(exclude=held), instance.clean):
@@ -45,7 +139,7 @@ def _validate(instance: models.Model) -> None:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    for step in (lambda: instance.validate_unique(exclude=failed), lambda: instance.validate_constraints(exclude=failed)):
+    for step in (lambda: instance.validate_unique(exclude=failed), lambda: _validate_constraints(instance, failed, checked)):
         try:
             step()
         except ValidationError as error:
@@ -54,14 +148,42 @@ def _validate(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
-def history_save(instance: models.Model, *, actor: User, reason: str = "", validate: bool = True):
+def history_save(instance: models.Model, *, actor: User, reason: str = "", validate: bool = True,
+                 checked: tuple[str, ...] = ()):
+    """Validate (_validate), save, and write the history row attributed to `actor` with `reason`.
+
+    `checked` names constraints the caller has just verified itself under a row lock (the list's
+    one open entry per person): their validation query would only repeat that read. The
+    database still enforces them."""
     if validate:
-        _validate(instance)
+        _validate(instance, checked)
     instance._history_user = actor
     if reason:
         instance._change_reason = reason
     instance.save()
     return instance
+
+
+def history_bulk_create(instances: list[models.Model], *, actor: User, reason: str = "") -> list[models.Model]:
+    """Insert new rows of one model and their history rows: two statements, whatever their number.
+
+    The history rows are those history_save writes one by one (django-simple-history's columns,
+    history_type "+", `actor` as history_user, `reason` as the change reason, NULL without one),
+    and rows a VSP holds are sealed as save() seals them (ces.sealed.sealed_rows). No validation
+    (the callers' values come from checked input; the database holds the constraints), no
+    save() signals: for models whose writes need neither.
+    """
+    if not instances:
+        return []
+    model = type(instances[0])
+    for instance in instances:
+        instance._history_user = actor
+        if reason:
+            instance._change_reason = reason
+    with sealed_rows(instances):
+        model.objects.bulk_create(instances)
+        model.history.bulk_history_create(instances, default_user=actor, default_change_reason=None)
+    return instances
 
 
 def _ip_or_none(value: str) -> str | None:

@@ -59,12 +59,20 @@ def is_business_day(day: date) -> bool:
     return _is_business_day(day, _closure_days(day, day))
 
 
-def add_business_days_many(start: date, counts: list[int]) -> list[date]:
-    """`add_business_days(start, n)` for each forward n, with one closure-day query."""
+def business_days_window(start: date, counts: list[int]) -> tuple[date, date]:
+    """The closure days `add_business_days_many(start, counts)` reads: a caller that reads them
+    itself (in a statement it runs anyway) passes them as `closures`."""
+    return start, start + timedelta(days=max(counts) * 2 + 30)
+
+
+def add_business_days_many(start: date, counts: list[int], *, closures: frozenset[date] | None = None) -> list[date]:
+    """`add_business_days(start, n)` for each forward n, with one closure-day query (none when
+    the closure days of `business_days_window(start, counts)` are given)."""
     if not counts or min(counts) < 0:
         return [add_business_days(start, n) for n in counts]
-    window = max(counts) * 2 + 30
-    closures = _closure_days(start, start + timedelta(days=window))
+    window = (business_days_window(start, counts)[1] - start).days
+    if closures is None:
+        closures = _closure_days(*business_days_window(start, counts))
     found: dict[int, date] = {0: start}
     remaining, day, wanted = 0, start, sorted(set(counts))
     for _walked in range(window):

@@ -65,15 +65,19 @@ def deadline_schedule(*, kind: str, subject: models.Model, due_at: datetime) -> 
     )
 
 
-def deadlines_schedule(items: list[tuple[str, models.Model, datetime]]) -> list[Deadline]:
-    """Schedule many deadlines in one statement: (kind, subject, due_at) each."""
+def deadlines_build(items: list[tuple[str, models.Model, datetime]]) -> list[Deadline]:
+    """The rows `deadlines_schedule` writes, unsaved: for a service that writes them in a
+    statement of its own (the pull: ces.bulk_writes)."""
     for kind, _subject, _due in items:
         if kind not in _HANDLERS:
             raise ValueError(f"Unknown deadline kind {kind!r}.")
-    return Deadline.objects.bulk_create(
-        Deadline(kind=kind, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, due_at=due_at)
-        for kind, subject, due_at in items
-    )
+    return [Deadline(kind=kind, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, due_at=due_at)
+            for kind, subject, due_at in items]
+
+
+def deadlines_schedule(items: list[tuple[str, models.Model, datetime]]) -> list[Deadline]:
+    """Schedule many deadlines in one statement: (kind, subject, due_at) each."""
+    return Deadline.objects.bulk_create(deadlines_build(items))
 
 
 def deadline_pending(*, kind: str, subject: models.Model) -> bool:

@@ -10,6 +10,7 @@ blank columns, and a row loaded that way keeps its seal untouched when saved.
 
 import json
 import unicodedata
+from contextlib import contextmanager
 from datetime import date
 from typing import ClassVar
 
@@ -35,25 +36,43 @@ class VspSealed(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not set(update_fields) & set(self.SEALED_FIELDS):
             return super().save(*args, **kwargs)  # nothing sealed is written
-        agency_id = self.sealing_agency_id()
-        if agency_id is None:
+        sealed = self.sealed_for_write()
+        if sealed is None:
             return super().save(*args, **kwargs)
-        if self.vault_locked:  # never write blanks over a seal one could not open
-            self._sealed_blank()
-            return super().save(*args, **kwargs)
-        values = {name: self._sealed_dump(name) for name in self.SEALED_FIELDS}
-        self.vsp_sealed = vault.seal(agency_id, json.dumps(values))
-        extra = self.sealed_extra(values, agency_id)
-        if update_fields is not None:
+        clear, extra = sealed
+        if update_fields is not None and clear is not None:
             kwargs["update_fields"] = list({*update_fields, "vsp_sealed", *extra})
-        clear = {name: getattr(self, name) for name in self.SEALED_FIELDS}
-        self._sealed_blank()
         try:
             return super().save(*args, **kwargs)
         finally:
-            for name, value in clear.items():
-                setattr(self, name, value)
-            self._vault_state = "open"
+            self.sealed_written(clear)
+
+    def sealed_for_write(self) -> tuple[dict | None, list[str]] | None:
+        """Put the row in the form it is written in: the sealed fields into `vsp_sealed`, their
+        columns blank. Returns (the clear values, to give back with sealed_written; the columns
+        sealing computed), or None when the CoC holds the row (nothing to seal). A row loaded
+        from a seal this request could not open is written blank, its seal untouched (clear
+        values None)."""
+        agency_id = self.sealing_agency_id()
+        if agency_id is None:
+            return None
+        if self.vault_locked:  # never write blanks over a seal one could not open
+            self._sealed_blank()
+            return None, []
+        values = {name: self._sealed_dump(name) for name in self.SEALED_FIELDS}
+        self.vsp_sealed = vault.seal(agency_id, json.dumps(values))
+        extra = self.sealed_extra(values, agency_id)
+        clear = {name: getattr(self, name) for name in self.SEALED_FIELDS}
+        self._sealed_blank()
+        return clear, extra
+
+    def sealed_written(self, clear: dict | None) -> None:
+        """After the write: the clear values back on the instance (the caller's view of the row)."""
+        if clear is None:
+            return
+        for name, value in clear.items():
+            setattr(self, name, value)
+        self._vault_state = "open"
 
     # --- per model ---
 
@@ -108,6 +127,20 @@ class VspSealed(models.Model):
         for name in self.SEALED_FIELDS:
             field = self._meta.get_field(name)
             setattr(self, name, None if _is_date(field) else "")
+
+
+@contextmanager
+def sealed_rows(rows):
+    """Seal each VSP-held row of `rows` for a write that bypasses save() (bulk_create, and the
+    history rows bulk_history_create copies from them): inside the block the rows hold what
+    save() would write (blank columns and the seal); after it, their clear values again."""
+    written = [(row, row.sealed_for_write()) for row in rows if isinstance(row, VspSealed)]
+    try:
+        yield
+    finally:
+        for row, sealed in written:
+            if sealed is not None:
+                row.sealed_written(sealed[0])
 
 
 def history_row_open(row, model) -> None:

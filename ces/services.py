@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from ces import roles
-from ces.audit import access_log_record, history_save
+from ces.audit import access_log_record, history_bulk_create, history_save
 from ces.choices import YesNo
 from ces.deadlines import deadlines_schedule
 from ces.errors import Forbidden, Invalid, ServiceError
@@ -43,8 +43,10 @@ CONSENT_FIELD_BY_KIND = {
 }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def client_create(*, holding_agency: Agency, actor: User, ssn: str = "", **fields) -> Client:
+    """A new person with their history row. No savepoint of its own: a failure (the SSN's unique
+    index, intake.services._ssn_guarded) fails the whole transaction it is part of."""
     client = Client(holding_agency=holding_agency, created_by=actor, **fields)
     client.set_ssn(ssn)
     return history_save(client, actor=actor, reason="created")
@@ -100,13 +102,40 @@ def consent_record(
     earlier `yes` of the kind still in force (their `revoked_at` is set), and the client's
     answer changes in the same transaction, so every door refuses at the next request. A
     `yes` with an expiry schedules the reminder to the holding agency and the lapse (timers
-    in the sweep, consent/timers.py)."""
-    now = timezone.now()
+    in the sweep, consent/timers.py). One consent of consents_record."""
+    return consents_record(client=client, actor=actor, consents=[dict(
+        kind=kind, answer=answer, method=method, taken_at=taken_at, note=note, effective_on=effective_on,
+        expires_on=expires_on, scope=scope, scope_agency_ids=scope_agency_ids, signature_ciphertext=signature_ciphertext,
+        script_language=script_language, script_read=script_read, dv_offer_read=dv_offer_read,
+        disability_notice_read=disability_notice_read,
+    )])[0]
+
+
+def _consent_build(
+    *,
+    client: Client,
+    actor: User,
+    now: datetime,
+    kind: str,
+    answer: str,
+    method: str,
+    taken_at: datetime | None = None,
+    note: str = "",
+    effective_on: date | None = None,
+    expires_on: date | None | bool = True,
+    scope: str = ConsentRecord.Scope.HMIS_PARTICIPATING,
+    scope_agency_ids: list[int] | None = None,
+    signature_ciphertext: str = "",
+    script_language: str = "",
+    script_read: bool = False,
+    dv_offer_read: bool | None = None,
+    disability_notice_read: bool | None = None,
+) -> ConsentRecord:
     taken_at = taken_at or now
     effective_on = effective_on or timezone.localdate(taken_at)
     if expires_on is True:
         expires_on = consent_default_expiry(kind=kind, answer=answer, effective_on=effective_on)
-    record = ConsentRecord(
+    return ConsentRecord(
         client=client,
         kind=kind,
         answer=answer,
@@ -125,29 +154,72 @@ def consent_record(
         dv_offer_read=dv_offer_read,
         disability_notice_read=disability_notice_read,
     )
-    # Its values come from checked input (consent.services, the intake's validation); the database
+
+
+@transaction.atomic(savepoint=False)
+def consents_record(*, client: Client, actor: User, consents: list[dict], client_is_new: bool = False,
+                    timers_to: list | None = None) -> list[ConsentRecord]:
+    """Record several consents of one client at once (consent_record's keywords, one dict each, at
+    most one per kind), in a constant number of statements whatever their number:
+
+    the records and their history rows (ces.audit.history_bulk_create: the rows history_save
+    writes, sealed for a VSP's client), the lapse and reminder timers of them all, and one read of
+    the latest record of each kind (for the client's answers; none for `client_is_new`, a client
+    created in this transaction, whose only records are these). A `no` withdraws the earlier
+    `yes` records of its kind in force (one read, then one history row per record withdrawn);
+    each answer of the client that changes is saved with its own history row, as before.
+
+    The timers go to `timers_to` when given (a caller scheduling several kinds of deadline in one
+    statement, ces.deadlines.deadlines_schedule), else they are scheduled here.
+
+    No savepoint of its own: it is called inside a transaction that a failure rolls back whole.
+    """
+    kinds = [consent["kind"] for consent in consents]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("consents_record takes at most one consent of each kind.")
+    now = timezone.now()
+    records = [_consent_build(client=client, actor=actor, now=now, **consent) for consent in consents]
+    # Their values come from checked input (consent.services, the intake's validation); the database
     # holds the constraints (expiry after effect), so no per-field lookups here.
-    history_save(record, actor=actor, validate=False)
-    field = CONSENT_FIELD_BY_KIND.get(kind)
+    history_bulk_create(records, actor=actor)
     # A `yes` in force shows on the client's answer (consent_sync_client), so only then is there one to withdraw.
-    if answer != YesNo.YES and (field is None or getattr(client, field) == YesNo.YES):
-        for earlier in client.consents.filter(kind=kind, answer=YesNo.YES, revoked_at__isnull=True).exclude(pk=record.pk):
+    withdrawing = [
+        record.kind for record in records
+        if record.answer != YesNo.YES
+        and (CONSENT_FIELD_BY_KIND.get(record.kind) is None or getattr(client, CONSENT_FIELD_BY_KIND[record.kind]) == YesNo.YES)
+    ]
+    if withdrawing and not client_is_new:
+        earlier_ones = client.consents.filter(kind__in=withdrawing, answer=YesNo.YES, revoked_at__isnull=True).exclude(
+            pk__in=[record.pk for record in records]).order_by("-taken_at", "-id")
+        for earlier in sorted(earlier_ones, key=lambda record: withdrawing.index(record.kind)):  # kind by kind, as given
             earlier.revoked_at, earlier.revoked_by = now, actor
             history_save(earlier, actor=actor, reason="withdrawn", validate=False)
-    elif record.expires_on is not None:
-        _consent_timers_schedule(record)
-    consent_sync_client(client=client, kind=kind, actor=actor, reason=f"{record.get_kind_display()} consent recorded")
-    return record
+    timers = [timer for record in records if record.kind not in withdrawing and record.expires_on is not None
+              for timer in _consent_timers(record)]
+    if timers_to is not None:
+        timers_to.extend(timers)
+    elif timers:
+        deadlines_schedule(timers)
+    synced = [record for record in records if record.kind in CONSENT_FIELD_BY_KIND]
+    if client_is_new:
+        latest = {record.kind: record for record in synced}
+    elif synced:
+        latest = {record.kind: record for record in client.consents.filter(kind__in=[r.kind for r in synced])
+                  .order_by("kind", "-taken_at", "-id").distinct("kind")}
+    for record in synced:
+        _consent_sync_from(client=client, kind=record.kind, latest=latest.get(record.kind), actor=actor,
+                           reason=f"{record.get_kind_display()} consent recorded")
+    return records
 
 
-def _consent_timers_schedule(record: ConsentRecord) -> None:
+def _consent_timers(record: ConsentRecord) -> list[tuple[str, ConsentRecord, datetime]]:
     tz = timezone.get_current_timezone()
     lapse_at = datetime.combine(record.expires_on, time.min, tzinfo=tz)
     remind_at = datetime.combine(record.expires_on - timedelta(days=settings.CES_CONSENT_REMINDER_DAYS), time(9), tzinfo=tz)
     timers = [(CONSENT_EXPIRY_KIND, record, lapse_at)]
     if remind_at > timezone.now():
         timers.append((CONSENT_REMINDER_KIND, record, remind_at))
-    deadlines_schedule(timers)
+    return timers
 
 
 def _consent_latest(client: Client, kind: str) -> ConsentRecord | None:
@@ -171,11 +243,15 @@ def consent_sync_client(*, client: Client, kind: str, actor: User, reason: str) 
 
     No record in force (lapsed, not yet effective) is `not_collected`: consent is asked
     again; a withdrawn one is `no`. A client without records of the kind is left alone."""
-    field = CONSENT_FIELD_BY_KIND.get(kind)
-    if field is None:
+    if kind not in CONSENT_FIELD_BY_KIND:
         return client
-    latest = _consent_latest(client, kind)
-    if latest is None:
+    return _consent_sync_from(client=client, kind=kind, latest=_consent_latest(client, kind), actor=actor, reason=reason)
+
+
+def _consent_sync_from(*, client: Client, kind: str, latest: ConsentRecord | None, actor: User, reason: str) -> Client:
+    """consent_sync_client with the latest record of the kind already read."""
+    field = CONSENT_FIELD_BY_KIND.get(kind)
+    if field is None or latest is None:
         return client
     current = _consent_deciding(latest, timezone.localdate())
     if current is not None:

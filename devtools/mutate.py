@@ -58,10 +58,11 @@ MODULES: dict[str, list[str]] = {
     "referrals/policy.py": ["tests/referrals/test_policy_rules.py",
                             "tests/referrals/test_decisions.py::test_pending_referral_reminds_at_10_business_days_and_expires_at_20",
                             "tests/referrals/test_decisions.py"],
-    "engagement/policy.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_disengagement.py"],
-    "engagement/disengagement.py": ["tests/engagement/test_disengagement.py"],
-    # The new-referral and existing-client step rules (which step follows, its waits) live in the service.
-    "engagement/services.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_fidelity.py"],
+    # The new-referral and existing-client step rules (which step follows, its waits, what completes a step, the
+    # ceiling, the letter's days): pure functions that engagement/services.py applies.
+    "engagement/steps.py": ["tests/engagement/test_step_rules.py"],
+    "engagement/policy.py": ["tests/engagement/test_step_rules.py", "tests/engagement/test_disengagement_rules.py"],
+    "engagement/disengagement.py": ["tests/engagement/test_disengagement_rules.py"],
     "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
     "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
@@ -415,6 +416,14 @@ equivalence of the interpreter, not of the rule).
 | HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
 | the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
 | dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
+| which assertive step follows which, its first day and due date (the 3–5 business-day waits, the referral source's 3 days to answer, the 10-business-day rounds of an existing client, the letter on the ceiling when the next round would reach it) | `engagement/test_step_rules.py::test_after_*`, `::test_an_existing_client_*`, `::test_the_further_round_rule_on_its_own` |
+| what completes a round (main phone and email/text/alternate number; from its first day after the wait, in the CoC's time zone; not the attempts of the previous step; only since contact was lost) and the one-attempt steps | `engagement/test_step_rules.py::test_a_round_is_*`, `::test_a_rounds_attempts_count_*`, `::test_the_attempt_that_completed_the_previous_step_does_not_count_again`, `::test_the_attempts_before_the_previous_step_was_done_belong_to_it`, `::test_an_existing_clients_rounds_*`, `::test_the_alternate_contact_and_the_referral_source_*` |
+| the existing client's ceiling at the ends of months and in leap years; the letter's last day and the closure once 5 business days have passed | `engagement/test_step_rules.py::test_the_outreach_ceiling_*`, `::test_the_letter_gives_five_business_days_*`, `::test_the_letter_waits_for_the_referral_source_*` |
+| 30/60: 30 and 60 calendar days at the same time of day across the change of clocks; each flag only from its status; re-engagement from each status; the Step 1/2 forms (two channels, the due step, the consensus date, the second signer and their title); the 14-day weekly report | `engagement/test_disengagement_rules.py` |
+
+The engagement step rules were inside `engagement/services.py` (447 lines, ~728 mutants, each run against
+end-to-end timelines). They are now pure functions in `engagement/steps.py`, which the service applies, and
+`MODULES` measures that module against its rules test instead of the service (docs/engagement.md, "The step rules").
 """
 
 

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from ces.audit import history_save
-from ces.business_days import add_business_days
 from ces.documents import document_keep, pdf_render
 from ces.models import ClientDocument, User
-from engagement import policy
 from engagement.models import EngagementCase, Letter
+from engagement.steps import letter_answer_by
 
 
 def letter_language(case: EngagementCase) -> str:
@@ -33,11 +32,6 @@ def letter_html(*, case: EngagementCase, kind: str, answer_by: date | None = Non
 def letter_context(*, case: EngagementCase, answer_by: date | None = None) -> dict:
     return {"case": case, "client": case.client, "today": timezone.localdate(), "language": letter_language(case),
             "answer_by": answer_by}
-
-
-def letter_answer_by(today: date) -> date:
-    """The last day the no-contact letter gives: "we will close your file in five business days"."""
-    return add_business_days(today, policy.CLOSE_AFTER_LETTER_DAYS)
 
 
 def letter_preview_pdf(*, case: EngagementCase) -> bytes:

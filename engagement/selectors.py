@@ -8,11 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from ces import roles
-from ces.business_days import add_business_days
 from ces.choices import YesNo
 from ces.models import Client, User
 from ces.selectors import programs_list, users_with_role
-from engagement import policy
+from engagement import policy, steps
 from engagement.models import EngagementCase, OutreachStep, StatusForm
 from reassignment.selectors import current_worker_of
 from referrals.models import Referral
@@ -70,12 +69,6 @@ def current_step(case: EngagementCase) -> OutreachStep | None:
     return min(open_steps, key=lambda step: (step.due_on, step.pk), default=None)
 
 
-def once_business_days_passed(day: date, days: int) -> date:
-    """The first day on which `days` whole business days have passed after `day`: the day after the
-    `days`-th business day (a letter of Thursday 2026-12-10 has had its 5 business days on Friday 12-18)."""
-    return add_business_days(day, days) + timedelta(days=1)
-
-
 def disengaged_since(case: EngagementCase) -> datetime:
     """The start of the client's current disengagement: the last reached contact or service recorded
     (the case's opening when there has been none)."""
@@ -93,8 +86,7 @@ def letter_step(case: EngagementCase) -> OutreachStep | None:
 def letter_waits_until(case: EngagementCase, today: date | None = None) -> date | None:
     """The day the letter may be sent, while the referral source still has its days to answer."""
     step = letter_step(case)
-    today = today or timezone.localdate()
-    return step.not_before if step is not None and step.not_before and today < step.not_before else None
+    return steps.letter_waits_until(step.not_before, today or timezone.localdate()) if step is not None else None
 
 
 def letter_is_due(case: EngagementCase, today: date | None = None) -> bool:
@@ -148,7 +140,7 @@ def step_state(step: OutreachStep, today: date) -> str:
         return "done"
     if step.cancelled:
         return "cancelled"
-    return "overdue" if step.due_on < today else "next"
+    return "overdue" if steps.is_overdue(step.due_on, today) else "next"
 
 
 # --- who may do what -------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Engagement (engagement.md): outreach timelines in business days, attempts, letters, closure.
 
-Every due date comes from ces.business_days.add_business_days. Every timer is
+Which step follows which, its due date and its waits, what completes a step, the ceiling and the
+letter's days are the rules of engagement.steps (dates by ces.business_days.add_business_days); this
+module applies them to the cases. Every timer is
 a deadline row (ces.deadlines) processed exactly once by the sweep:
 `engagement.step_overdue` (a step's due date passed), `engagement.close_file`
 (5 business days after the no-contact letter), `engagement.ceiling` (an
@@ -25,16 +27,15 @@ from bnl.services import bnl_twin_follow
 from ces import roles
 from ces.access import client_is_visible_to
 from ces.audit import history_save
-from ces.business_days import add_business_days
 from ces.deadlines import deadline_cancel, deadline_schedule
 from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import Client, Program, User
 from ces.notifications import notification_send
 from ces.selectors import users_with_role
 from ces.services import client_note_add
-from engagement import policy
+from engagement import policy, steps
 from engagement.disengagement import inactivity_timer_start, reengage
-from engagement.letters import letter_answer_by, letter_make
+from engagement.letters import letter_make
 from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep, ServiceRecord
 from engagement.selectors import (
     case_is_open,
@@ -47,7 +48,6 @@ from engagement.selectors import (
     may_mark_lost_contact,
     may_open_engagement,
     may_work_for,
-    once_business_days_passed,
     referral_is_linkable,
     referral_source_recipients,
     voicemail_allowed,
@@ -56,9 +56,6 @@ from referrals.models import Referral
 
 Step = OutreachStep.Number
 Channel = ContactAttempt.Channel
-MAIN_PHONE = {Channel.PHONE, Channel.VOICEMAIL}
-SECOND_CHANNEL = {Channel.EMAIL, Channel.TEXT, Channel.ALTERNATE_PHONE}
-ROUNDS = {Step.FIRST_ROUND, Step.SECOND_ROUND, Step.FURTHER_ROUND}
 
 VOICEMAIL_NOT_CONSENTED = _("The client did not consent to voicemail: do not leave a message.")
 CASE_CLOSED = _("This file is closed.")
@@ -104,8 +101,7 @@ def _step_start(case: EngagementCase, number: int, *, due_on: date, actor: User,
                 not_before: date | None = None) -> OutreachStep:
     step = OutreachStep(case=case, number=number, due_on=due_on, not_before=not_before)
     history_save(step, actor=actor, reason=reason, validate=False)
-    # Overdue the morning after its due date.
-    deadline_schedule(kind=OVERDUE_KIND, subject=step, due_at=_start_of(due_on + timedelta(days=1)))
+    deadline_schedule(kind=OVERDUE_KIND, subject=step, due_at=_start_of(steps.overdue_on(due_on)))
     return step
 
 
@@ -149,7 +145,7 @@ def engagement_open(*, client: Client, program: Program, worker: User, actor: Us
     )
     history_save(case, actor=actor, reason="engagement opened", validate=False)
     if assertive:
-        _step_start(case, Step.FIRST_ROUND, due_on=add_business_days(t0, policy.FIRST_ROUND_DAYS), actor=actor)
+        _step_start(case, Step.FIRST_ROUND, due_on=steps.first_round_due(t0), actor=actor)
     else:
         inactivity_timer_start(case)
     client_note_add(client=client, actor=actor, topic="engagement",
@@ -163,7 +159,7 @@ def _contact_lost(case: EngagementCase, *, actor: User, today: date) -> Engageme
     case.lost_contact_at = timezone.now()
     case.ceiling_on = None  # set by the first attempt of this outreach
     history_save(case, actor=actor, reason="contact lost: outreach to an existing client", validate=False)
-    _step_start(case, Step.FIRST_ROUND, due_on=add_business_days(today, policy.FIRST_ROUND_DAYS), actor=actor)
+    _step_start(case, Step.FIRST_ROUND, due_on=steps.first_round_due(today), actor=actor)
     client_note_add(client=case.client, actor=actor, topic="engagement",
                     text=f"Contact lost with an engaged client of {case.program.name}: outreach to an existing client started.")
     return case
@@ -197,66 +193,23 @@ def engagement_referral_link(*, case: EngagementCase, referral: Referral, actor:
 
 
 def _round_done(case: EngagementCase, step: OutreachStep) -> bool:
-    attempts = case.attempts.all()
-    if case.lost_contact_at:  # only this outreach's attempts count
-        attempts = attempts.filter(at__gte=case.lost_contact_at)
-    if step.not_before:
-        attempts = attempts.filter(at__date__gte=step.not_before)
-    previous = case.steps.filter(done_at__isnull=False, done_at__lte=timezone.now()).exclude(pk=step.pk).order_by("-done_at").first()
-    if previous is not None and not step.not_before:
-        attempts = attempts.filter(at__gt=previous.done_at)
-    channels = set(attempts.values_list("channel", flat=True))
-    return bool(channels & MAIN_PHONE) and bool(channels & SECOND_CHANNEL)
+    """The round's rule (steps.round_done) on the case's attempts, after the step done before it."""
+    previous_done_at = (case.steps.filter(done_at__isnull=False, done_at__lte=timezone.now()).exclude(pk=step.pk)
+                        .order_by("-done_at").values_list("done_at", flat=True).first())
+    return steps.round_done(list(case.attempts.order_by().values_list("at", "channel")), lost_contact_at=case.lost_contact_at,
+                            not_before=step.not_before, previous_done_at=previous_done_at)
 
 
 def _step_complete(case: EngagementCase, step: OutreachStep, at: datetime, *, actor: User) -> None:
+    """The step is done; the one that follows it (steps.step_after) starts."""
     step.done_at = at
     history_save(step, actor=actor, reason="step done", validate=False)
     deadline_cancel(subject=step, reason="step done", kinds=[OVERDUE_KIND])
-    done_on = timezone.localtime(at).date()
-    has_alternate = bool(case.client.alt_contact_name or case.client.alt_contact_phone)
-    lost = case.kind == EngagementCase.Kind.LOST_CONTACT
-    if step.number == Step.FIRST_ROUND:
-        _step_start(case, Step.SECOND_ROUND, not_before=add_business_days(done_on, policy.WAIT_MIN_DAYS),
-                    due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
-    elif step.number == Step.SECOND_ROUND:
-        if has_alternate:
-            _step_start(case, Step.ALTERNATE_CONTACT, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
-        elif lost:
-            _further_round_or_letter(case, done_on, actor=actor)
-        else:
-            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
-    elif step.number == Step.ALTERNATE_CONTACT:
-        if lost:
-            _further_round_or_letter(case, done_on, actor=actor)
-        else:
-            _step_start(case, Step.REFERRAL_SOURCE, due_on=add_business_days(done_on, policy.WAIT_MAX_DAYS), actor=actor)
-    elif step.number == Step.REFERRAL_SOURCE:
-        # "Allow 3-5 business days to hear back": the letter waits until 3 have passed; it is due at the 5th.
-        _step_start(case, Step.LETTER, not_before=once_business_days_passed(done_on, policy.REFERRAL_SOURCE_WAIT_DAYS),
-                    due_on=add_business_days(done_on, policy.REFERRAL_SOURCE_REPLY_DAYS), actor=actor)
-    elif step.number == Step.FURTHER_ROUND:
-        _further_round_or_letter(case, done_on, actor=actor)
-
-
-def _further_round_or_letter(case: EngagementCase, done_on: date, *, actor: User) -> None:
-    """Existing clients: a round at least every 10 business days until the ceiling, then the letter."""
-    next_due = add_business_days(done_on, policy.EXISTING_ROUND_EVERY_DAYS)
-    if case.ceiling_on and next_due >= case.ceiling_on:
-        _step_start(case, Step.LETTER, due_on=case.ceiling_on, actor=actor)
-    else:
-        _step_start(case, Step.FURTHER_ROUND, due_on=next_due, actor=actor)
-
-
-def _months_after(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for dom in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, dom)
-        except ValueError:
-            continue
-    raise ValueError(day)
+    following = steps.step_after(step.number, done_on=timezone.localtime(at).date(),
+                                 has_alternate=bool(case.client.alt_contact_name or case.client.alt_contact_phone),
+                                 lost_contact=case.kind == EngagementCase.Kind.LOST_CONTACT, ceiling_on=case.ceiling_on)
+    if following is not None:
+        _step_start(case, following.number, due_on=following.due_on, not_before=following.not_before, actor=actor)
 
 
 @transaction.atomic
@@ -281,7 +234,7 @@ def attempt_record(*, case: EngagementCase, channel: str, outcome: str, actor: U
     attempt = ContactAttempt(case=case, at=at, by=actor, channel=channel, outcome=outcome, note=(note or "").strip())
     history_save(attempt, actor=actor, reason="contact attempt", validate=False)
     if case.kind == EngagementCase.Kind.LOST_CONTACT and case.ceiling_on is None:
-        case.ceiling_on = _months_after(timezone.localtime(at).date(), case.program.lost_contact_months)
+        case.ceiling_on = steps.outreach_ceiling(timezone.localtime(at).date(), case.program.lost_contact_months)
         history_save(case, actor=actor, reason="outreach ceiling set from the first attempt", validate=False)
         deadline_schedule(kind=CEILING_KIND, subject=case, due_at=_start_of(case.ceiling_on))
     if outcome == ContactAttempt.Outcome.REACHED:
@@ -294,13 +247,9 @@ def attempt_record(*, case: EngagementCase, channel: str, outcome: str, actor: U
 
 
 def _step_satisfied(case: EngagementCase, step: OutreachStep, channel: str) -> bool:
-    if step.number in ROUNDS:
+    if step.number in steps.ROUNDS:
         return _round_done(case, step)
-    if step.number == Step.ALTERNATE_CONTACT:
-        return channel == Channel.ALTERNATE_CONTACT
-    if step.number == Step.REFERRAL_SOURCE:
-        return channel == Channel.REFERRAL_SOURCE
-    return False
+    return steps.one_attempt_step_done(step.number, channel)
 
 
 def _reached(case: EngagementCase, *, at: datetime, actor: User) -> None:
@@ -332,8 +281,8 @@ def letter_send(*, case: EngagementCase, channel: str, actor: User) -> Letter:
     step = letter_step(case)
     # "we will close your file in five business days": it closes once five have passed after the letter.
     today = timezone.localdate()
-    last_day = letter_answer_by(today)
-    closes_on = once_business_days_passed(today, policy.CLOSE_AFTER_LETTER_DAYS)
+    last_day = steps.letter_answer_by(today)
+    closes_on = steps.file_closes_on(today)
     letter = letter_make(case=case, kind=Letter.Kind.NO_CONTACT, channel=channel, actor=actor, answer_by=last_day)
     _step_complete(case, step, letter.sent_at, actor=actor)
     deadline_schedule(kind=CLOSE_KIND, subject=case, due_at=_start_of(closes_on))

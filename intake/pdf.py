@@ -127,11 +127,16 @@ def assessment_pdfs_in_background():
         _BACKGROUND.reset(token)
 
 
-def assessment_pdf_schedule(*, assessment: Assessment) -> None:
+def assessment_pdf_schedule(*, assessment: Assessment, created: bool = False, deadlines_to: list | None = None) -> None:
     """Render the assessment PDF off the request: a deadline row due now (so a dead
-    broker only delays it), and a task queued after commit to do it at once."""
+    broker only delays it), and a task queued after commit to do it at once. An assessment
+    `created` in this transaction has no pending render yet (nothing to look up); its deadline
+    goes to `deadlines_to` when given (scheduled there with others in one statement)."""
     background = _BACKGROUND.get()
-    if not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render already shows the latest state
-        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=timezone.now() + (BACKGROUND_DELAY if background else timedelta()))
+    due_at = timezone.now() + (BACKGROUND_DELAY if background else timedelta())
+    if created and deadlines_to is not None:
+        deadlines_to.append((PDF_KIND, assessment, due_at))
+    elif created or not deadline_pending(kind=PDF_KIND, subject=assessment):  # a pending render shows the latest state
+        deadline_schedule(kind=PDF_KIND, subject=assessment, due_at=due_at)
     if not background:
         transaction.on_commit(lambda: enqueue_or_leave_to_sweep(assessment_pdf_render, assessment.pk))

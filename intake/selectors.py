@@ -2,18 +2,36 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from ces.models import Agency, User
 from intake import policy
-from intake.models import DvReferral, Intake, PovertyGuidelineYear, Shelter, VspCoverage
+from intake.models import DvReferral, Intake, PovertyGuideline, PovertyGuidelineYear, Shelter, VspCoverage
 from intake.scoring import POVERTY_2017, PovertyTable
 
+# The table in force as this process last read it, with the version it was read at.
+_poverty_cached: tuple[tuple, PovertyTable] | None = None
 
-def poverty_table_in_force() -> PovertyTable:
-    """The guidelines year an admin marked in force (2017 by policy), as a PovertyTable."""
+
+def _poverty_version() -> tuple:
+    """What changes whenever the table does, in one cheap statement: the number and the last id
+    of the history rows of the years and of their rows. Every save or delete (the admin, the only
+    writer) writes a history row, committed or rolled back with it, so every process (and every
+    transaction) sees a new version exactly when it sees a new table. A load that bypasses
+    history (a data migration's bulk insert) is read at the next start of the process."""
+    quote = connection.ops.quote_name
+    years = quote(PovertyGuidelineYear.history.model._meta.db_table)
+    rows = quote(PovertyGuideline.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT count(*) FROM {years}), (SELECT max(history_id) FROM {years}), "
+                       f"(SELECT count(*) FROM {rows}), (SELECT max(history_id) FROM {rows})")
+        return tuple(cursor.fetchone())
+
+
+def _poverty_table_read() -> PovertyTable:
     year = PovertyGuidelineYear.objects.filter(in_force=True).prefetch_related("rows").first()
     if year is None or not year.rows.all():
         return POVERTY_2017
@@ -22,6 +40,21 @@ def poverty_table_in_force() -> PovertyTable:
         rows={row.household_size: (row.monthly, row.annual) for row in year.rows.all()},
         additional_person_annual=year.additional_person_annual,
     )
+
+
+def poverty_table_in_force() -> PovertyTable:
+    """The guidelines year an admin marked in force (2017 by policy), as a PovertyTable.
+
+    Kept per process and read again when its version changes (_poverty_version): one statement
+    per call instead of two reads."""
+    global _poverty_cached
+    version = _poverty_version()
+    cached = _poverty_cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    table = _poverty_table_read()
+    _poverty_cached = (version, table)
+    return table
 
 
 def shelters_with_rules() -> QuerySet[Shelter]:

@@ -36,11 +36,12 @@ from bnl.services import bnl_entry_place
 from ces import crypto, roles, vault
 from ces.access import client_is_visible_to
 from ces.audit import history_save
+from ces.deadlines import deadlines_schedule
 from ces.errors import Errors, Forbidden, Invalid
 from ces.inputs import parse_id
 from ces.models import Agency, Client, ConsentRecord, User
 from ces.notifications import notification_send
-from ces.services import client_create, client_update, consent_record
+from ces.services import client_create, client_update, consents_record
 from ces.ssn import ssn_hash_for_holder
 from intake import policy, scoring
 from intake.duplicates import duplicate_candidates
@@ -207,7 +208,9 @@ def intake_autosave(*, intake: Intake, actor: User, answers: dict, call_language
         _require_own_draft(current, actor)
         merged = intake_draft_answers(current)
         merged.update(storable)
-        updates = {"draft_ciphertext": _draft_encrypt(actor.agency, json.dumps(merged, default=str)),
+        # The actor's agency: the draft's own when it is the same (loaded with the draft, no read).
+        agency = intake.agency if intake.agency_id == actor.agency_id and Intake.agency.is_cached(intake) else actor.agency
+        updates = {"draft_ciphertext": _draft_encrypt(agency, json.dumps(merged, default=str)),
                    "draft_saved_at": timezone.now()}
         if call_language:
             updates["call_language"] = call_language
@@ -418,9 +421,10 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
         )
     intake.client = client
     result.client = client
+    deadlines: list = []  # the consents' timers and the PDF's render, scheduled in one statement
     if not result.person_left_alone:
         _record_consents(cleaned, client=client, actor=actor, method=intake.collection_method, taken_at=collected_at,
-                         language=intake.call_language)
+                         language=intake.call_language, client_is_new=existing is None, timers_to=deadlines)
 
     if cleaned.get("county") == "outside_coc":
         intake.outcome = Intake.Outcome.OUTSIDE_COC
@@ -435,14 +439,23 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
             f", kept on file: {', '.join(result.identity_kept)}" if result.identity_kept else "")
     history_save(intake, actor=actor, reason=f"completed: {intake.get_outcome_display()}{decision}")
 
-    # Completion orchestrates: intake → referrals (shelter), intake → bnl (list entry).
+    _completion_orchestrate(intake=intake, client=client, cleaned=cleaned, actor=actor, result=result, deadlines=deadlines)
+    return result
+
+
+def _completion_orchestrate(*, intake: Intake, client: Client, cleaned, actor: User, result: IntakeResult,
+                            deadlines: list) -> None:
+    """Completion orchestrates: intake → referrals (shelter), intake → bnl (list entry); then the
+    deadlines gathered on the way (consent timers, the PDF's render) in one statement."""
     if intake.shelter_choice_id:
         shelter_referral_create(client=client, shelter=Shelter.objects.get(pk=intake.shelter_choice_id), actor=actor, intake=intake)
     if intake.outcome == Intake.Outcome.ASSESSED:
-        result.assessment = _assessment_create(intake=intake, client=client, cleaned=cleaned, actor=actor)
+        result.assessment = _assessment_create(intake=intake, client=client, cleaned=cleaned, actor=actor,
+                                               deadlines_to=deadlines)
         result.bnl_entry = bnl_entry_place(assessment=result.assessment, actor=actor)
+    if deadlines:
+        deadlines_schedule(deadlines)
     intake_ce_events_record(intake=intake, assessment=result.assessment, actor=actor)
-    return result
 
 
 def _dv_referral_create(*, intake: Intake, cleaned: dict, actor: User) -> DvReferral:
@@ -593,22 +606,27 @@ def _consent_method(collection_method: str) -> str:
     }.get(collection_method, ConsentRecord.Method.WRITTEN)
 
 
-def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "") -> None:
+def _record_consents(cleaned, *, client: Client, actor: User, method: str, taken_at: datetime, language: str = "",
+                     client_is_new: bool = False, timers_to: list | None = None) -> None:
+    """The consents answered, recorded together (ces.services.consents_record: a fixed number of
+    statements whatever their number)."""
     consent_method = _consent_method(method)
+    consents = []
     for code, kind in CONSENT_CODES.items():
         if code in cleaned:
             scripted = {}
             if code == "hmis_consent":  # the HMIS release's script and its DV-partner offer (consent.scripts)
                 scripted = {"script_read": cleaned.get("hmis_script_read") is True,
                             "dv_offer_read": cleaned.get("dv_partner_offer_read") is True, "script_language": language}
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=consent_method, actor=actor,
-                           taken_at=taken_at, **scripted)
+            consents.append(dict(kind=kind, answer=cleaned[code], method=consent_method, taken_at=taken_at, **scripted))
     if cleaned.get("vi_consent"):
-        consent_record(
-            client=client, kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"],
-            method=consent_method, actor=actor, taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
+        consents.append(dict(
+            kind=ConsentRecord.Kind.VULNERABILITY_INDEX, answer=cleaned["vi_consent"], method=consent_method,
+            taken_at=taken_at, script_read=cleaned.get("vi_script_read") is True,
             disability_notice_read=cleaned.get("disability_notice_read") is True, script_language=language,
-        )
+        ))
+    if consents:
+        consents_record(client=client, actor=actor, consents=consents, client_is_new=client_is_new, timers_to=timers_to)
 
 
 def _scored_values(cleaned, *, client: Client, collected_at, case_management: int = 0) -> dict:
@@ -638,14 +656,14 @@ def _scored_values(cleaned, *, client: Client, collected_at, case_management: in
     return values
 
 
-def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User) -> Assessment:
+def _assessment_create(*, intake: Intake, client: Client, cleaned, actor: User, deadlines_to: list | None = None) -> Assessment:
     assessment = Assessment(
         intake=intake, client=client, assessed_at=intake.collected_at, assessor=actor, agency=intake.agency,
         location=intake.agency.name[:250],
         **_scored_values(cleaned, client=client, collected_at=timezone.localtime(intake.collected_at)),
     )
     history_save(assessment, actor=actor, reason="VAT scored at intake")
-    assessment_pdf_schedule(assessment=assessment)
+    assessment_pdf_schedule(assessment=assessment, created=True, deadlines_to=deadlines_to)
     return assessment
 
 
@@ -721,10 +739,11 @@ def intake_amend(*, intake: Intake, actor: User, changes: dict, reason: str) -> 
         amended = client
         client = _ssn_guarded(lambda: client_update(client=amended, actor=actor, reason=f"amended intake #{intake.pk}: {reason}",
                                                     ssn=ssn, **personal))
-    for code, kind in CONSENT_CODES.items():
-        if code in changed and code in cleaned:
-            consent_record(client=client, kind=kind, answer=cleaned[code], method=_consent_method(intake.collection_method),
-                           actor=actor, note=f"amended intake #{intake.pk}: {reason}")
+    consents = [dict(kind=kind, answer=cleaned[code], method=_consent_method(intake.collection_method),
+                     note=f"amended intake #{intake.pk}: {reason}")
+                for code, kind in CONSENT_CODES.items() if code in changed and code in cleaned]
+    if consents:
+        consents_record(client=client, actor=actor, consents=consents)
     result = IntakeResult(intake=intake, client=client)
     assessment = Assessment.objects.filter(intake=intake).first()
     if assessment is not None:

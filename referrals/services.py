@@ -10,16 +10,16 @@ import json
 from datetime import datetime, time, timedelta
 from uuid import UUID
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.expressions import RowRange, Window
+from django.db.models import Case, Count, Exists, IntegerField, JSONField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.expressions import RawSQL, RowRange, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bnl.eligibility import eligible_q, list_scope_q
 from bnl.models import BnlEntry
@@ -27,10 +27,11 @@ from bnl.policy import BNL_ORDER, MAX_OPEN_REFERRALS_PER_UNIT, max_open_referral
 from bnl.services import bnl_chronic_sweep, bnl_twin_follow, position_record
 from ces import roles
 from ces.audit import access_log_record, history_save
-from ces.business_days import add_business_days_many
-from ces.deadlines import deadline_cancel, deadlines_schedule
+from ces.bulk_writes import history_build, ids_reserve_sql, insert_sql, inserted, statement_write, update_sql
+from ces.business_days import add_business_days_many, business_days_window
+from ces.deadlines import deadline_cancel, deadlines_build
 from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
-from ces.models import AccessLog, Client, Program, User
+from ces.models import AccessLog, Client, ClosureDay, Deadline, Program, User
 from ces.notifications import notification_send
 from ces.selectors import users_with_role
 from ces.system_user import system_user_get
@@ -112,12 +113,24 @@ def vacancy_open_units(vacancy: Vacancy) -> int:
     return max(0, vacancy.units - vacancy.referrals.filter(status=Referral.Status.ENROLLED).count())
 
 
+# The deadlines a pull schedules, in business days: the closure days they need are read with the vacancy.
+DEADLINE_BUSINESS_DAYS = [policy.REMINDER_BUSINESS_DAYS, policy.EXPIRY_BUSINESS_DAYS]
+
+
 @transaction.atomic
 def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> Pull:
     """Refer the top eligible active entries to the vacancy: at most five open referrals per open
     bed/unit ("a maximum of five (5) eligible individuals" for each), never the same person twice
-    (a VSP entry and its CoC copy are one person), safe under concurrency."""
-    # One statement locks the vacancy and counts its open and its enrolled referrals.
+    (a VSP entry and its CoC copy are one person), safe under concurrency.
+
+    Four statements whatever the list holds (issue 17): lock the vacancy (with its referral
+    counts, whether a chronic flag is due today and the closure days the deadlines need); lock
+    the top entries (with their CoC copies); record the pull and its audit; write the
+    referrals, the entries' status, the deadlines and the HUD events, each with its history.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+
     def referrals_counted(statuses):
         return Coalesce(Subquery(
             Referral.objects.filter(vacancy=OuterRef("pk"), status__in=statuses)
@@ -125,7 +138,10 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> 
 
     vacancy = (
         Vacancy.objects.select_for_update(of=("self",)).select_related("program__agency")
-        .annotate(open_now=referrals_counted(Referral.OPEN_STATUSES), enrolled_now=referrals_counted([Referral.Status.ENROLLED]))
+        .annotate(open_now=referrals_counted(Referral.OPEN_STATUSES), enrolled_now=referrals_counted([Referral.Status.ENROLLED]),
+                  chronic_due=Exists(_chronic_due(today)),
+                  closure_days=ArraySubquery(ClosureDay.objects.filter(
+                      date__range=business_days_window(today, DEADLINE_BUSINESS_DAYS)).order_by().values("date")))
         .get(pk=vacancy.pk)
     )
     _require_program_staff(actor, vacancy.program)
@@ -138,23 +154,28 @@ def vacancy_pull(*, vacancy: Vacancy, actor: User, count: int | None = None) -> 
     program = vacancy.program
     open_now = vacancy.open_now
     room = max(0, min(count if count is not None else limit, limit - open_now))
-    _chronic_catch_up(actor=actor)
+    if vacancy.chronic_due:
+        # Flags due today are set before anyone is pulled, even if tonight's sweep has not run yet.
+        bnl_chronic_sweep(actor=system_user_get())
     eligible = BnlEntry.objects.filter(list_scope_q(program) & eligible_q(program))
     chosen, twins, skipped = _choose(eligible, room) if room else ([], [], {})
     pull = Pull(vacancy=vacancy, requested=count if count is not None else room, pulled_count=len(chosen), pulled_by=actor)
-    pull.save()
-    pull.candidates = _pull_audit_write(pull, eligible, chosen, skipped)
-    if chosen:
-        ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
-        _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, twins=twins, ranks=ranks, actor=actor)
+    if not chosen:
+        pull.save()
+        pull.candidates = []
+        return pull
+    referral_ids, event_ids = _pull_audit_write(pull, eligible, chosen, skipped)
+    ranks = {row["entry_id"]: row["active_rank"] for row in pull.candidates if row["action"] == "pulled"}
+    _referrals_open(vacancy=vacancy, pull=pull, entries=chosen, twins=twins, ranks=ranks, actor=actor, now=now,
+                    closures=frozenset(vacancy.closure_days), ids=(referral_ids, event_ids))
     return pull
 
 
-def _chronic_catch_up(*, actor: User) -> None:
-    """Flags due today are set before anyone is pulled, even if tonight's sweep has not run yet."""
-    if BnlEntry.objects.filter(chronic=False, chronic_due_on__lte=timezone.localdate(),
-                               status__in=BnlEntry.OPEN_STATUSES).exists():
-        bnl_chronic_sweep(actor=system_user_get())
+def _chronic_due(today):
+    """The entries bnl_chronic_sweep would flag today (a CoC copy follows its VSP entry); read
+    through the partial index bnl_chronic_due_idx, so it costs nothing however long the list."""
+    return BnlEntry.objects.filter(chronic=False, chronic_due_on__lte=today, status__in=BnlEntry.OPEN_STATUSES,
+                                   source_entry__isnull=True)
 
 
 def _choose(eligible, room: int) -> tuple[list[BnlEntry], list[BnlEntry], dict[int, str]]:
@@ -166,16 +187,16 @@ def _choose(eligible, room: int) -> tuple[list[BnlEntry], list[BnlEntry], dict[i
     taken: set[int] = set()
     skipped: dict[int, str] = {}
     examined: list[int] = []
-    candidates = eligible.filter(status=BnlEntry.Status.ACTIVE).order_by(*BNL_ORDER)
+    # Each entry comes with the id of its CoC copy, if it is a VSP entry that has one.
+    candidates = (eligible.filter(status=BnlEntry.Status.ACTIVE).order_by(*BNL_ORDER)
+                  .annotate(coc_copy_id=Subquery(BnlEntry.objects.filter(source_entry_id=OuterRef("pk")).order_by().values("pk")[:1])))
     while len(chosen) < room:
         batch = list(candidates.exclude(pk__in=examined).select_for_update(skip_locked=True)[:room - len(chosen)])
         if not batch:
             break
-        ids = [entry.pk for entry in batch]
-        copies = dict(BnlEntry.objects.filter(source_entry_id__in=ids).values_list("source_entry_id", "pk"))
         for entry in batch:
             examined.append(entry.pk)
-            twin_id = entry.source_entry_id or copies.get(entry.pk)
+            twin_id = entry.source_entry_id or entry.coc_copy_id
             if entry.pk in taken:
                 skipped[entry.pk] = "same person as an entry pulled above (VSP list and CoC list)"
                 continue
@@ -203,17 +224,18 @@ PASSED_OVER_REASONS = {
 }
 
 
-def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dict[int, str] | None = None) -> list[dict]:
-    """Write the pull's audit with one statement and return it: every eligible open entry
-    ranked down to the last one pulled, and what happened to each.
+def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dict[int, str] | None = None
+                      ) -> tuple[list[int], list[int]]:
+    """Record the pull with its audit in one statement: every eligible open entry ranked down
+    to the last one pulled, and what happened to each (`pull.candidates`). Returns the ids
+    its referrals and HUD events will take (reserved from their sequences by the same
+    statement, so the next one can write them with their history).
 
     The database ranks the eligible open entries down to the last one pulled (window
-    functions over a range of the open-list index), builds each row, and stores them on
-    the pull (UPDATE … RETURNING): no walk in Python, and nothing below the last one
-    pulled is read, however long the list.
+    functions over a range of the open-list index), builds each row, and stores them in
+    the pull's row as it is inserted (INSERT … RETURNING): no walk in Python, and nothing
+    below the last one pulled is read, however long the list.
     """
-    if not chosen:
-        return []
     skipped = skipped or {}
     # Active entries passed over for a reason of their own (the same person) take no place.
     counted = Q(status=BnlEntry.Status.ACTIVE) & ~Q(pk__in=list(skipped))
@@ -240,10 +262,8 @@ def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dic
     reasons = " ".join("WHEN r.status = %s THEN %s" for _status in PASSED_OVER_REASONS)
     reason_params = [item for status, reason in PASSED_OVER_REASONS.items() for item in (str(status), reason)]
     chosen_ids = [entry.pk for entry in chosen]
-    sql = f"""
-        WITH ranked AS ({ranked_sql}),
-             cut AS (SELECT max(rank) AS last_rank FROM ranked WHERE id = ANY(%s::bigint[]))
-        UPDATE referrals_pull SET candidates = COALESCE((
+    skipped_json = json.dumps({str(pk): reason for pk, reason in skipped.items()})
+    pull.candidates = RawSQL(f"""COALESCE((
             SELECT jsonb_agg(jsonb_build_object(
                 'rank', r.rank, 'entry_id', r.id,
                 'label', CASE WHEN r.client_id IS NULL THEN r."vsp__initials" || '-' || r.vsp_client_number
@@ -252,58 +272,69 @@ def _pull_audit_write(pull: Pull, eligible, chosen: list[BnlEntry], skipped: dic
                 'action', CASE WHEN r.id = ANY(%s::bigint[]) THEN 'pulled' ELSE 'passed_over' END,
                 'reason', CASE WHEN r.id = ANY(%s::bigint[]) THEN '' WHEN %s::jsonb ? r.id::text THEN %s::jsonb ->> r.id::text {reasons} ELSE '' END,
                 'active_rank', r.active_rank) ORDER BY r.rank)
-            FROM ranked r, cut WHERE r.rank <= cut.last_rank), '[]'::jsonb)
-        WHERE id = %s
-        RETURNING candidates
+            FROM ranked r, cut WHERE r.rank <= cut.last_rank), '[]'::jsonb)""",
+        [timezone.localdate(), chosen_ids, chosen_ids, skipped_json, skipped_json, *reason_params], output_field=JSONField())
+    insert, insert_params = insert_sql(Pull, [pull])
+    referral_ids, referral_params = ids_reserve_sql(Referral)
+    event_ids, event_params = ids_reserve_sql(CeEvent)
+    sql = f"""
+        WITH ranked AS ({ranked_sql}),
+             cut AS (SELECT max(rank) AS last_rank FROM ranked WHERE id = ANY(%s::bigint[]))
+        {insert}
+        RETURNING id, candidates, {referral_ids}, {event_ids}
     """
     with connection.cursor() as cursor:
-        skipped_json = json.dumps({str(pk): reason for pk, reason in skipped.items()})
-        cursor.execute(sql, [*ranked_params, chosen_ids, timezone.localdate(), chosen_ids, chosen_ids, skipped_json, skipped_json,
-                             *reason_params, pull.pk])
-        (candidates,) = cursor.fetchone()
-    return json.loads(candidates) if isinstance(candidates, str) else candidates  # Django reads jsonb as text
+        cursor.execute(sql, [*ranked_params, chosen_ids, *insert_params, *referral_params, len(chosen), *event_params, len(chosen)])
+        pull.pk, candidates, referral_ids, event_ids = cursor.fetchone()
+    inserted([pull])
+    pull.candidates = json.loads(candidates) if isinstance(candidates, str) else candidates  # Django reads jsonb as text
+    return sorted(referral_ids), sorted(event_ids)
 
 
-def _deadlines_at(start: datetime, counts: list[int]) -> list[datetime]:
+def _deadlines_at(start: datetime, counts: list[int], closures: frozenset | None = None) -> list[datetime]:
     local = timezone.localtime(start)
     return [timezone.make_aware(datetime.combine(day, local.time().replace(microsecond=0)))
-            for day in add_business_days_many(local.date(), counts)]
+            for day in add_business_days_many(local.date(), counts, closures=closures)]
 
 
 def _referrals_open(*, vacancy: Vacancy, pull: Pull, entries: list[BnlEntry], twins: list[BnlEntry], ranks: dict[int, int],
-                    actor: User) -> list[Referral]:
-    """The pulled entries' referrals, their status change, HUD events and deadlines, in a few
-    bulk statements (the rows are built here from locked, valid records; history is written too)."""
+                    actor: User, now: datetime, closures: frozenset, ids: tuple[list[int], list[int]]) -> list[Referral]:
+    """The pulled entries' referrals, their status change, deadlines and HUD events, each with
+    its history rows, written by one statement (ces.bulk_writes: the rows and history rows are
+    those bulk_create_with_history and bulk_update_with_history would write). The rows are
+    built here from locked, valid records; `ids` are the referrals' and HUD events' ids,
+    reserved by the statement that recorded the pull."""
     program = vacancy.program
-    now = timezone.now()
-    referrals = bulk_create_with_history(
-        [Referral(vacancy=vacancy, program=program, entry=entry, pull=pull, rank=ranks[entry.pk]) for entry in entries],
-        Referral, default_user=actor, default_change_reason=f"pulled for vacancy #{vacancy.pk}",
-    )
-    for entry in entries:
+    referral_ids, event_ids = ids
+    referrals = [Referral(pk=pk, vacancy=vacancy, program=program, entry=entry, pull=pull, rank=ranks[entry.pk])
+                 for pk, entry in zip(referral_ids, entries, strict=True)]
+    writes = [insert_sql(Referral, referrals)]  # first: sets created_at on each, which the history copies
+    history = history_build(Referral, referrals, user=actor, reason=f"pulled for vacancy #{vacancy.pk}")
+    for entry in [*entries, *twins]:
         entry.status = BnlEntry.Status.ON_REFERRAL
         entry.updated_at = now
-    bulk_update_with_history(entries, BnlEntry, ["status", "updated_at"], default_user=actor,
-                             default_change_reason=f"referred to {program.name} (vacancy #{vacancy.pk})")
-    if twins:
-        # One person: the other half (VSP entry or CoC copy) is on referral too, with no referral of its own.
-        for twin in twins:
-            twin.status = BnlEntry.Status.ON_REFERRAL
-            twin.updated_at = now
-        bulk_update_with_history(twins, BnlEntry, ["status", "updated_at"], default_user=actor,
-                                 default_change_reason=f"one person: on referral through the other list (vacancy #{vacancy.pk})")
-    reminder_at, expiry_at = _deadlines_at(now, [policy.REMINDER_BUSINESS_DAYS, policy.EXPIRY_BUSINESS_DAYS])
-    deadlines_schedule(
-        [(REMINDER_KIND, referral, reminder_at) for referral in referrals]
-        + [(EXPIRY_KIND, referral, expiry_at) for referral in referrals]
-    )
+    writes.append(update_sql(BnlEntry, [entry.pk for entry in [*entries, *twins]],
+                             {"status": BnlEntry.Status.ON_REFERRAL, "updated_at": now}))
+    entry_history = history_build(BnlEntry, entries, user=actor, update=True,
+                                  reason=f"referred to {program.name} (vacancy #{vacancy.pk})")
+    # One person: the other half (VSP entry or CoC copy) is on referral too, with no referral of its own.
+    entry_history += history_build(BnlEntry, twins, user=actor, update=True,
+                                   reason=f"one person: on referral through the other list (vacancy #{vacancy.pk})")
+    reminder_at, expiry_at = _deadlines_at(now, DEADLINE_BUSINESS_DAYS, closures)
+    deadlines = deadlines_build([(REMINDER_KIND, referral, reminder_at) for referral in referrals]
+                                + [(EXPIRY_KIND, referral, expiry_at) for referral in referrals])
     event = policy.CE_EVENT_BY_PROGRAM_TYPE.get(program.type, CeEvent.Event.OTHER_PH)
-    today = timezone.localdate()
-    bulk_create_with_history(
-        [CeEvent(client_id=r.entry.client_id, entry=r.entry, referral=r, program=program, event=event, event_date=today,
-                 created_by=actor) for r in referrals],
-        CeEvent, default_user=actor, default_change_reason="HUD 4.20 referral",
-    )
+    events = [CeEvent(pk=pk, client_id=r.entry.client_id, entry=r.entry, referral=r, program=program, event=event,
+                      event_date=timezone.localdate(now), created_by=actor)
+              for pk, r in zip(event_ids, referrals, strict=True)]
+    writes.append(insert_sql(CeEvent, events))
+    event_history = history_build(CeEvent, events, user=actor, reason="HUD 4.20 referral")
+    for rows in (history, entry_history, event_history):
+        if rows:  # none when django-simple-history is switched off
+            writes.append(insert_sql(type(rows[0]), rows))
+    writes.append(insert_sql(Deadline, deadlines))
+    statement_write(writes)
+    inserted([*referrals, *events, *deadlines])
     return referrals
 
 

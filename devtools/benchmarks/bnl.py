@@ -1,22 +1,21 @@
 """Benchmarks of the By-Name List and the pull (issue: BNL and referrals). Run by `make bench`."""
 
 import multiprocessing
-import random
 import statistics
 import time
-from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.db import connection, connections, reset_queries, transaction
+from django.db import IntegrityError, connection, connections, reset_queries
+from django.db.models import Max
 from django.test import Client as PageClient
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bnl.models import BnlEntry
 from ces import roles
-from ces.models import Agency, Client, Program, User
-from devtools.benchmarks.copy import copy_create
+from ces.models import Agency, Program, User
+from devtools.benchmarks.bulk import analyze, insert_select, percent, pick, rnd
+from referrals.models import Pull
 from referrals.services import vacancy_create, vacancy_pull
 
 
@@ -37,27 +36,25 @@ def entries_reset() -> None:
 
 
 def entries_ensure(count: int) -> int:
-    """Active CoC-list entries for existing clients (no history rows: this is a load generator)."""
+    """Active CoC-list entries for existing clients until `count` exist, in SQL (no history rows:
+    this is a load generator); the flags and scores are pseudo-random hashes of the client id."""
     have = BnlEntry.objects.count()
-    rng = random.Random(count)
-    clients = list(Client.objects.exclude(bnl_entries__isnull=False).values_list("pk", flat=True)[: count - have])
-    start = timezone.now() - timedelta(days=900)
-    rows = [
-        BnlEntry(
-            client_id=pk, status="active", score=(s := rng.choice(range(0, 24))), subtotal=s,
-            homeless_since=date(2026, 1, 1) - timedelta(days=rng.randint(0, 3000)), county=rng.choice(["placer", "nevada"]),
-            chronic=rng.random() < 0.3, veteran=rng.random() < 0.1, youth=rng.random() < 0.12, family=rng.random() < 0.2,
-            dv=rng.random() < 0.08, dv_survivor=rng.random() < 0.2, disability=rng.random() < 0.5,
-            sex_offender=rng.random() < 0.02, household_size=rng.choice([1, 1, 1, 2, 3, 4, 5]),
-            placed_on_list_at=start + timedelta(minutes=rng.randint(0, 900 * 24 * 60)),
-        )
-        for pk in clients
-    ]
-    for i in range(0, len(rows), 50_000):
-        with transaction.atomic():
-            copy_create(BnlEntry, rows[i:i + 50_000])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE bnl_bnlentry")
+    if have >= count:
+        return have
+    c = "c.id"
+    source = """(SELECT c.id FROM ces_client c WHERE NOT EXISTS (SELECT 1 FROM bnl_bnlentry e WHERE e.client_id = c.id)
+                  ORDER BY c.id LIMIT %(missing)s) c"""
+    score = f"{rnd(c, 61)} %% 24"
+    insert_select(BnlEntry, {
+        "client_id": c, "status": "'active'", "score": score, "subtotal": score,
+        "homeless_since": f"DATE '2026-01-01' - {rnd(c, 62)} %% 3001", "county": pick(c, 63, ["placer", "nevada"]),
+        "chronic": f"{percent(c, 64)} < 30", "veteran": f"{percent(c, 65)} < 10", "youth": f"{percent(c, 66)} < 12",
+        "family": f"{percent(c, 67)} < 20", "dv": f"{percent(c, 68)} < 8", "dv_survivor": f"{percent(c, 69)} < 20",
+        "disability": f"{percent(c, 70)} < 50", "sex_offender": f"{percent(c, 71)} < 2",
+        "household_size": f"(ARRAY[1, 1, 1, 2, 3, 4, 5])[1 + {rnd(c, 72)} %% 7]",
+        "placed_on_list_at": f"now() - interval '900 days' + ({rnd(c, 73)} %% (900 * 24 * 60)) * interval '1 minute'",
+    }, source, {"missing": count - have})
+    analyze("bnl_bnlentry")
     return BnlEntry.objects.count()
 
 
@@ -131,15 +128,19 @@ def bench_single_pulls(*, samples: int = 40) -> dict:
     return _pct(times)
 
 
-def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
-    """20 programs pulling at the same instant, each from its own process and connection."""
+def _bench_programs(count: int) -> tuple[User, list[Program]]:
     agency, _ = Agency.objects.get_or_create(initials="BENCH", defaults={"name": "Bench Housing", "kind": "housing"})
     staff, _ = User.objects.get_or_create(username="bench_program_staff", defaults={"agency": agency})
     staff.groups.set([Group.objects.get(name=roles.PROGRAM_STAFF)])
-    progs = [
+    return staff, [
         Program.objects.get_or_create(agency=agency, name=f"Bench RRH {i}", defaults={"type": "rrh", "counties": ["placer", "nevada"]})[0]
-        for i in range(programs)
+        for i in range(count)
     ]
+
+
+def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
+    """20 programs pulling at the same instant, each from its own process and connection."""
+    staff, progs = _bench_programs(programs)
     connections.close_all()
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(programs)
@@ -151,3 +152,58 @@ def bench_concurrent_pulls(*, programs: int = 20, rounds: int = 8) -> dict:
     for worker in workers:
         worker.join(timeout=60)
     return _pct(times)
+
+
+def _contest_worker(index: int, program_id: int, staff_id: int, rounds: int, first_pull: int, barrier, results) -> None:
+    """One puller of `bench_pull_contest`: each round, a pull at the same instant as the others;
+    once every pull of the round is in, the first puller puts the round's people back on the list
+    (in bulk, as a load generator: no history), so they are contested again next round."""
+    connections.close_all()
+    program = Program.objects.select_related("agency").get(pk=program_id)
+    staff = User.objects.get(pk=staff_id)
+    pulled, refused = [], 0
+    for _round in range(rounds):
+        vacancy = vacancy_create(program=program, actor=staff)
+        barrier.wait(timeout=600)
+        try:
+            pulled.append(list(vacancy_pull(vacancy=vacancy, actor=staff, count=5).referrals.values_list("entry_id", flat=True)))
+        except IntegrityError:  # the backstop (one open referral per entry) refused a double
+            pulled.append([])
+            refused += 1
+        barrier.wait(timeout=600)
+        if index == 0:
+            with connection.cursor() as cursor:
+                cursor.execute("WITH declined AS (UPDATE referrals_referral SET status = 'client_declined', decided_at = now() "
+                               "WHERE status IN ('pending', 'accepted') AND pull_id > %s RETURNING entry_id) "
+                               "UPDATE bnl_bnlentry SET status = 'active' WHERE id IN (SELECT entry_id FROM declined)", [first_pull])
+        barrier.wait(timeout=600)
+    connections.close_all()
+    results.put((pulled, refused))
+
+
+def bench_pull_contest(*, pullers: int = 50, rounds: int = 200) -> dict:
+    """`pullers` programs, each in its own process, pull at the same instant for `rounds` rounds,
+    the same people at the top of the list contested every round (put back between rounds). A
+    double assignment: one person pulled by two programs in the same round, or a pull the
+    database's backstop had to refuse."""
+    staff, progs = _bench_programs(pullers)
+    first_pull = Pull.objects.aggregate(last=Max("pk"))["last"] or 0  # the earlier benchmarks' referrals stay as they are
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(pullers)
+    results = context.Queue()
+    workers = [context.Process(target=_contest_worker, args=(i, p.pk, staff.pk, rounds, first_pull, barrier, results))
+               for i, p in enumerate(progs)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=max(600, rounds * 30)) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    doubles = 0
+    for round_number in range(rounds):
+        ids = [entry_id for pulled, _refused in outcomes for entry_id in pulled[round_number]]
+        doubles += len(ids) - len(set(ids))
+    refused = sum(refused for _pulled, refused in outcomes)
+    return {"pullers": pullers, "rounds": rounds, "referred": sum(len(r) for pulled, _r in outcomes for r in pulled),
+            "doubles": doubles, "refused": refused, "seconds": round(time.perf_counter() - started, 1)}

@@ -25,8 +25,9 @@ from ces.models import Client, Deadline, Program, User
 from engagement import policy
 from engagement.disengagement import inactivity_timer_start
 from engagement.models import ContactAttempt, EngagementCase, OutreachStep
-from engagement.selectors import current_step, once_business_days_passed
+from engagement.selectors import current_step
 from engagement.services import attempt_record, engagement_open
+from engagement.steps import once_business_days_passed
 
 ASSERTIVE_PROGRAM = "Connecting Point Housing Navigation"
 DISENGAGEMENT_PROGRAM = "Connecting Point Case Management"
@@ -35,7 +36,7 @@ REASON = "seed_demo: demo outreach"
 Channel = ContactAttempt.Channel
 Outcome = ContactAttempt.Outcome
 Step = OutreachStep.Number
-# The attempts that complete each step of the assertive timeline (engagement.services._step_satisfied).
+# The attempts that complete each step of the assertive timeline (engagement.steps.round_done, one_attempt_step_done).
 STEP_ATTEMPTS = {
     Step.FIRST_ROUND: [(Channel.PHONE, Outcome.NO_ANSWER), (Channel.TEXT, Outcome.MESSAGE_SENT)],
     Step.SECOND_ROUND: [(Channel.PHONE, Outcome.NO_ANSWER), (Channel.EMAIL, Outcome.MESSAGE_SENT)],

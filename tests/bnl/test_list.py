@@ -3,17 +3,21 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bnl.eligibility import eligibility_explain, eligible_q, is_eligible
-from bnl.models import BnlEntry
-from bnl.policy import bnl_ordered
+from bnl.models import BnlEntry, PositionSnapshot
+from bnl.policy import BNL_ORDER, bnl_ordered
+from bnl.selectors import bnl_rank_of
 from bnl.services import (
     JUSTIFICATION_REQUIRED,
     bnl_entry_status_set,
     bnl_place_deidentified_on_coc_list,
+    position_record,
 )
 from bnl.tasks import positions_snapshot
 from ces import roles
@@ -243,3 +247,29 @@ def test_position_history_is_recorded():
     BnlEntryFactory(score=20)
     assert positions_snapshot() == 3  # everyone moved down one
     assert list(entry.positions.order_by("at").values_list("rank", flat=True)) == [2, 3]
+
+
+def test_a_position_is_recorded_in_one_statement_at_the_entrys_place_in_the_list_order():
+    """issue 17: the snapshot's INSERT counts the entries ahead and the active total itself."""
+    same_time = T0 + timedelta(days=3)
+    entries = [
+        BnlEntryFactory(score=12, length_of_time_homeless_days=300),
+        BnlEntryFactory(score=12, length_of_time_homeless_days=300, placed_on_list_at=same_time),
+        BnlEntryFactory(score=12, length_of_time_homeless_days=300, placed_on_list_at=same_time),  # tie: the id decides
+        BnlEntryFactory(score=12, length_of_time_homeless_days=40),
+        BnlEntryFactory(score=20),
+        BnlEntryFactory(score=3),
+    ]
+    inactive = BnlEntryFactory(score=30, status="inactive")  # not counted; placed where it would stand
+    vsp = AgencyFactory(vsp=True)
+    BnlEntryFactory(score=30, client__holding_agency=vsp, list_owner=vsp)  # another list: not counted
+    ordered = list(BnlEntry.objects.filter(status="active", list_owner=None).order_by(*BNL_ORDER))
+    for entry in [*entries, inactive]:
+        with CaptureQueriesContext(connection) as queries:
+            snapshot = position_record(entry)
+        assert len(queries) == 1
+        expected = (ordered.index(entry) + 1 if entry in ordered else 1, len(ordered))
+        assert (snapshot.rank, snapshot.active_total) == expected == bnl_rank_of(entry)
+        stored = PositionSnapshot.objects.get(pk=snapshot.pk)
+        assert (stored.entry_id, stored.rank, stored.active_total, stored.status, stored.score) == (
+            entry.pk, *expected, entry.status, entry.score)
