@@ -54,7 +54,7 @@ MODULES: dict[str, list[str]] = {
     "bnl/policy.py": ["tests/bnl/test_policy_rules.py", "tests/referrals/test_policy_rules.py::test_a_pull_refers_at_most_five_per_vacancy",
                       "tests/bnl/test_list.py::test_order_is_score_then_time_homeless_then_first_placed_then_id"],
     "ces/business_days.py": ["tests/ces/test_business_days_rules.py", "tests/ces/test_business_days.py"],
-    "ces/deadlines.py": ["tests/ces/test_deadlines.py"],
+    "ces/deadlines.py": ["tests/ces/test_deadline_rules.py", "tests/ces/test_deadlines.py"],
     "referrals/policy.py": ["tests/referrals/test_policy_rules.py",
                             "tests/referrals/test_decisions.py::test_pending_referral_reminds_at_10_business_days_and_expires_at_20",
                             "tests/referrals/test_decisions.py"],
