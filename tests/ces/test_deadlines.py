@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -314,3 +314,37 @@ def test_a_batch_handler_needs_its_one_row_handler_and_only_one_batch_handler(ba
         deadline_kind_batch("tests.nobody")(lambda deadlines: None)
     with pytest.raises(ValueError):
         deadline_kind_batch("tests.batched")(lambda deadlines: None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_another_sweep_holds_is_skipped_not_waited_for(notify_kind):
+    """SKIP LOCKED: the row another transaction holds is left to it; the others are done at once."""
+    user = UserFactory()
+    now = timezone.now()
+    held, *others = [deadline_schedule(kind=notify_kind, subject=user, due_at=now - timedelta(minutes=3 - i)) for i in range(3)]
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_first_row():
+        try:
+            with transaction.atomic():
+                Deadline.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_first_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting instead of skipping fails here, not in 30 s
+        result = deadlines_sweep(now=now)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert (result.done, result.skipped, result.failed) == (2, 0, 0)
+    assert [Deadline.objects.get(pk=row.pk).state for row in (held, *others)] == ["pending", "done", "done"]
+    assert Deadline.objects.get(pk=held.pk).failures == 0
