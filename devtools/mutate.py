@@ -414,6 +414,7 @@ equivalence of the interpreter, not of the rule).
 | the "why not eligible" wording | `bnl/test_eligibility_rules.py::test_why_not_eligible_*`, `::test_each_required_flag_is_one_rule_with_its_words` |
 | HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
 | the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
+| the sweep: due at its due and retry times (edges), a batch of 100 in due order, a full last batch then an empty one, the batch handler once per kind per batch, a failed batch redone row by row (done, skipped, failed), back-off 5 min × failures capped at 6 h, the 120 s budget (edges), a held row skipped | `ces/test_deadline_rules.py` (a test per rule), `ces/test_deadlines.py::test_a_row_another_sweep_holds_is_skipped_not_waited_for` |
 | dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
 """
 
