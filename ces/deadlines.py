@@ -186,10 +186,11 @@ def _run_batch(batch: list[Deadline]) -> None:
         if deadline.kind in _BATCH_HANDLERS:
             groups.setdefault(deadline.kind, []).append(deadline)
     for deadline in batch:
-        if deadline.kind not in _BATCH_HANDLERS:
+        many = _BATCH_HANDLERS.get(deadline.kind)
+        if many is None:
             _run(deadline)
-        elif deadline is groups[deadline.kind][0]:
-            _BATCH_HANDLERS[deadline.kind](groups[deadline.kind])
+        elif deadline.kind in groups:
+            many(groups.pop(deadline.kind))
 
 
 def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE,
