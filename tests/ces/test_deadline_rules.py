@@ -16,6 +16,7 @@ from ces.deadlines import (
     RETRY_BACKOFF_MAX,
     SWEEP_BATCH_SIZE,
     SWEEP_TIME_BUDGET,
+    SweepResult,
     deadline_cancel,
     deadline_kind,
     deadline_kind_batch,
@@ -220,8 +221,7 @@ def test_rows_are_taken_in_due_order_in_batches_of_batch_size(ran):
 def test_a_full_last_batch_is_followed_by_an_empty_one_and_the_sweep_ends(ran):
     now = timezone.now()
     rows(BATCHED, 4, due_at=now)
-    result = deadlines_sweep(now=now, batch_size=2)
-    assert (result.done, result.skipped, result.failed) == (4, 0, 0)
+    assert deadlines_sweep(now=now, batch_size=2) == SweepResult(done=4, skipped=0, failed=0)
     assert [len(pks) for _name, pks in ran] == [2, 2]
 
 
@@ -291,8 +291,7 @@ def test_a_row_another_row_cancelled_in_the_fallback_counts_as_skipped(ran):
         deadline_schedule(kind="tests.rules_cancels", subject=user, due_at=now - timedelta(minutes=3))
         (cancelled,) = rows(KIND, 1, due_at=now - timedelta(minutes=2), subject=target)
         rows(FAILS, 1, due_at=now - timedelta(minutes=1), subject=user)
-        result = deadlines_sweep(now=now)
-        assert (result.done, result.skipped, result.failed) == (1, 1, 1)
+        assert deadlines_sweep(now=now) == SweepResult(done=1, skipped=1, failed=1)
         assert states(cancelled) == ["cancelled"]
     finally:
         deadline_kind_unregister("tests.rules_cancels")
