@@ -13,6 +13,17 @@ transaction. Two sweeps at once: the second UPDATE waits for the first's
 row lock, then matches 0 rows and skips. A handler that fails rolls its
 claim back; the row stays pending and is retried later (with back-off).
 Handlers live in `<app>/timers.py` modules, loaded at start-up.
+
+A kind whose rows come due by the thousand (the engagement's 30/60-day timers)
+also registers a batch handler, the set-based form of the same work:
+
+    @deadline_kind_batch("engagement.inactive_30")
+    def inactive_30_due_many(deadlines: list[Deadline]) -> None: ...
+
+The sweep hands it every claimed row of that kind in a batch at once, so the
+batch's statements are a constant few whatever its size (bulk UPDATE, history
+rows and notifications by bulk_create). The one-row handler stays the fallback:
+when anything in a batch fails, the batch is done again one row at a time.
 """
 
 import logging
@@ -31,7 +42,9 @@ from ces.models import Deadline
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Deadline], None]
+BatchHandler = Callable[[list[Deadline]], None]
 _HANDLERS: dict[str, Handler] = {}
+_BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 SWEEP_BATCH_SIZE = 100
 # Below CELERY_TASK_SOFT_TIME_LIMIT (240 s): a sweep never dies of its own backlog.
@@ -50,8 +63,26 @@ def deadline_kind(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def deadline_kind_batch(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register the set-based form of a kind's handler: it gets all the claimed rows of the kind
+    in one batch (each already marked done, `done_at` the sweep's now) and must do for each
+    exactly what the one-row handler would. Register the one-row handler first: it is the
+    fallback that does a failed batch one row at a time."""
+
+    def register(handler: BatchHandler) -> BatchHandler:
+        if kind not in _HANDLERS:
+            raise ValueError(f"Deadline kind {kind!r} needs its one-row handler before a batch handler.")
+        if _BATCH_HANDLERS.get(kind, handler) is not handler:
+            raise ValueError(f"Deadline kind {kind!r} already has a batch handler.")
+        _BATCH_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
 def deadline_kind_unregister(kind: str) -> None:
     _HANDLERS.pop(kind, None)
+    _BATCH_HANDLERS.pop(kind, None)
 
 
 def deadline_schedule(*, kind: str, subject: models.Model, due_at: datetime) -> Deadline:
@@ -151,11 +182,27 @@ def _run(deadline: Deadline) -> None:
     handler(deadline)
 
 
+def _run_batch(batch: list[Deadline]) -> None:
+    """The batch's rows in due order, except that the rows of a kind with a batch handler are
+    all handed to it at once, where the first of them comes."""
+    groups: dict[str, list[Deadline]] = {}
+    for deadline in batch:
+        if deadline.kind in _BATCH_HANDLERS:
+            groups.setdefault(deadline.kind, []).append(deadline)
+    for deadline in batch:
+        many = _BATCH_HANDLERS.get(deadline.kind)
+        if many is None:
+            _run(deadline)
+        elif deadline.kind in groups:
+            many(groups.pop(deadline.kind))
+
+
 def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE,
                     time_budget: timedelta = SWEEP_TIME_BUDGET) -> SweepResult:
     """Process every deadline due at `now`, a batch per transaction.
 
-    Fast path: a batch is claimed in bulk and its handlers run in one transaction. If any
+    Fast path: a batch is claimed in bulk and its handlers run in one transaction, the rows
+    of a kind with a batch handler all in one call (`deadline_kind_batch`). If any
     handler fails, that transaction is rolled back (claims included) and the batch is done
     again one row per transaction (`deadline_process`), so the failing row alone is
     retried later and every other row is done once.
@@ -175,8 +222,7 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATC
         try:
             with transaction.atomic():
                 batch = _claim_batch(now=now, started=started, exclude=failed_ids, batch_size=batch_size)
-                for deadline in batch:
-                    _run(deadline)
+                _run_batch(batch)
             result.done += len(batch)
         except Exception:  # some handler failed: redo this batch row by row
             logger.info("A handler failed in a batch of the sweep; redoing that batch one row at a time")

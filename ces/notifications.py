@@ -1,6 +1,7 @@
 """Notices to staff: a dashboard inbox, and email delivered by the sweep (an outbox)."""
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +26,17 @@ def notification_send(*, recipient: User, subject: str | Promise, body: str | Pr
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject, body = str(subject), str(body)
     return Notification.objects.create(recipient=recipient, subject=subject[:200], body=body, link=link[:300])
+
+
+def notifications_send_many(items: Iterable[tuple[User, str | Promise, str]]) -> list[Notification]:
+    """`notification_send` for many notices in one INSERT: (recipient, subject, link) each, the
+    subject in each recipient's language (the sweep's batch handlers)."""
+    rows = []
+    for recipient, subject, link in items:
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            text = str(subject)
+        rows.append(Notification(recipient=recipient, subject=text[:200], body="", link=link[:300]))
+    return Notification.objects.bulk_create(rows)
 
 
 def notification_mark_read(*, notification: Notification, actor: User) -> None:

@@ -54,7 +54,7 @@ MODULES: dict[str, list[str]] = {
     "bnl/policy.py": ["tests/bnl/test_policy_rules.py", "tests/referrals/test_policy_rules.py::test_a_pull_refers_at_most_five_per_vacancy",
                       "tests/bnl/test_list.py::test_order_is_score_then_time_homeless_then_first_placed_then_id"],
     "ces/business_days.py": ["tests/ces/test_business_days_rules.py", "tests/ces/test_business_days.py"],
-    "ces/deadlines.py": ["tests/ces/test_deadlines.py"],
+    "ces/deadlines.py": ["tests/ces/test_deadline_rules.py", "tests/ces/test_deadlines.py"],
     "referrals/policy.py": ["tests/referrals/test_policy_rules.py",
                             "tests/referrals/test_decisions.py::test_pending_referral_reminds_at_10_business_days_and_expires_at_20",
                             "tests/referrals/test_decisions.py"],
@@ -415,6 +415,7 @@ equivalence of the interpreter, not of the rule).
 | the "why not eligible" wording | `bnl/test_eligibility_rules.py::test_why_not_eligible_*`, `::test_each_required_flag_is_one_rule_with_its_words` |
 | HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
 | the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
+| the sweep: due at its due and retry times (edges), a batch of 100 in due order, a full last batch then an empty one, the batch handler once per kind per batch, a failed batch redone row by row (done, skipped, failed), back-off 5 min × failures capped at 6 h, the 120 s budget (edges), a held row skipped | `ces/test_deadline_rules.py` (a test per rule), `ces/test_deadlines.py::test_a_row_another_sweep_holds_is_skipped_not_waited_for` |
 | dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
 | which assertive step follows which, its first day and due date (the 3–5 business-day waits, the referral source's 3 days to answer, the 10-business-day rounds of an existing client, the letter on the ceiling when the next round would reach it) | `engagement/test_step_rules.py::test_after_*`, `::test_an_existing_client_*`, `::test_the_further_round_rule_on_its_own` |
 | what completes a round (main phone and email/text/alternate number; from its first day after the wait, in the CoC's time zone; not the attempts of the previous step; only since contact was lost) and the one-attempt steps | `engagement/test_step_rules.py::test_a_round_is_*`, `::test_a_rounds_attempts_count_*`, `::test_the_attempt_that_completed_the_previous_step_does_not_count_again`, `::test_the_attempts_before_the_previous_step_was_done_belong_to_it`, `::test_an_existing_clients_rounds_*`, `::test_the_alternate_contact_and_the_referral_source_*` |

@@ -4,11 +4,14 @@ Below engagement.services (which calls reengage and inactivity_timer_start); the
 from engagement.letters.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +20,7 @@ from ces.audit import history_save
 from ces.deadlines import deadline_cancel, deadline_schedule
 from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import User
-from ces.notifications import notification_send
+from ces.notifications import notifications_send_many
 from ces.selectors import users_with_role
 from engagement import policy
 from engagement.letters import letter_make
@@ -63,34 +66,71 @@ def hold_timer_start(case: EngagementCase) -> None:
                       due_at=_days_after(disengaged_since(case), policy.HOLD_AT_DAYS_DISENGAGED))
 
 
-def _notify(case: EngagementCase, subject) -> None:
-    recipients = [case.worker, *users_with_role(roles.SUPERVISOR, agency=case.worker.agency_id)]
-    for user in {u.pk: u for u in recipients}.values():
-        notification_send(recipient=user, subject=subject, link=_link(case))
+def staff_notify_many(notices: list[tuple[EngagementCase, Callable[[EngagementCase], Promise]]]) -> None:
+    """Notify each case's worker and the supervisors of the worker's agency (each person once a case),
+    `subject(case)` in each one's language: one query for the supervisors and one INSERT for the lot."""
+    if not notices:
+        return
+    agencies = {case.worker.agency_id for case, _subject in notices}
+    supervisors: dict[int, list[User]] = defaultdict(list)
+    for user in users_with_role(roles.SUPERVISOR).filter(agency_id__in=agencies):
+        supervisors[user.agency_id].append(user)
+    rows = []
+    for case, subject in notices:
+        text, link = subject(case), _link(case)
+        recipients = {user.pk: user for user in [case.worker, *supervisors[case.worker.agency_id]]}
+        rows.extend((user, text, link) for user in recipients.values())
+    notifications_send_many(rows)
+
+
+def _flag_many(*, case_ids: list[int], was: str, becomes: str, actor: User, reason: str,
+               subject: Callable[[EngagementCase], Promise]) -> list[EngagementCase]:
+    """Move the cases still in status `was` to `becomes`, in a constant few statements whatever their number:
+    lock them (in id order, so two sweeps never deadlock), one UPDATE, their history rows in one INSERT
+    (written as history_save writes them: type "~", by `actor`, with `reason`), the notices in one more."""
+    cases = list(
+        EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "worker")
+        .filter(pk__in=case_ids, status=was).order_by("pk")
+    )
+    if not cases:
+        return []
+    EngagementCase.objects.filter(pk__in=[case.pk for case in cases]).update(status=becomes)
+    for case in cases:
+        case.status = becomes
+    EngagementCase.history.bulk_history_create(
+        cases, update=True, default_user=actor, default_change_reason=reason, default_date=timezone.now()
+    )
+    staff_notify_many([(case, subject) for case in cases])
+    return cases
 
 
 @transaction.atomic
-def inactivity_flag(*, case_id: int, now: datetime, actor: User) -> bool:
-    """The scheduled job: 30 consecutive days without contact or service (history by `actor`, the system user)."""
-    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "worker").get(pk=case_id)
-    if case.status != Status.ACTIVE:
-        return False
-    case.status = Status.DUE_FOR_ENGAGEMENT
-    history_save(case, actor=actor, reason=f"{INACTIVE_KIND}: 30 days without contact or service", validate=False)
-    _notify(case, format_lazy(_("{label}: 30 days inactive, due for Engagement status"), label=case.client.label))
-    return True
+def inactivity_flag_many(*, case_ids: list[int], now: datetime, actor: User) -> list[EngagementCase]:
+    """The scheduled job: 30 consecutive days without contact or service (history by `actor`, the system user).
+    The cases no longer active (a contact came first, or another sweep flagged them) are left alone."""
+    return _flag_many(
+        case_ids=case_ids, was=Status.ACTIVE, becomes=Status.DUE_FOR_ENGAGEMENT, actor=actor,
+        reason=f"{INACTIVE_KIND}: 30 days without contact or service",
+        subject=lambda case: format_lazy(_("{label}: 30 days inactive, due for Engagement status"), label=case.client.label),
+    )
 
 
 @transaction.atomic
-def hold_flag(*, case_id: int, now: datetime, actor: User) -> bool:
+def hold_flag_many(*, case_ids: list[int], now: datetime, actor: User) -> list[EngagementCase]:
     """The scheduled job: 60 consecutive days of disengagement in all (history by `actor`, the system user)."""
-    case = EngagementCase.objects.select_for_update(of=("self",)).select_related("client__holding_agency", "worker").get(pk=case_id)
-    if case.status != Status.ENGAGEMENT:
-        return False
-    case.status = Status.DUE_FOR_HOLD
-    history_save(case, actor=actor, reason=f"{HOLD_KIND}: 60 consecutive days disengaged and inactive", validate=False)
-    _notify(case, format_lazy(_("{label}: 60 days inactive, due for Hold"), label=case.client.label))
-    return True
+    return _flag_many(
+        case_ids=case_ids, was=Status.ENGAGEMENT, becomes=Status.DUE_FOR_HOLD, actor=actor,
+        reason=f"{HOLD_KIND}: 60 consecutive days disengaged and inactive",
+        subject=lambda case: format_lazy(_("{label}: 60 days inactive, due for Hold"), label=case.client.label),
+    )
+
+
+def inactivity_flag(*, case_id: int, now: datetime, actor: User) -> bool:
+    return bool(inactivity_flag_many(case_ids=[case_id], now=now, actor=actor))
+
+
+def hold_flag(*, case_id: int, now: datetime, actor: User) -> bool:
+    return bool(hold_flag_many(case_ids=[case_id], now=now, actor=actor))
 
 
 def reengage(case: EngagementCase, *, actor: User) -> None:

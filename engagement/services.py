@@ -24,17 +24,15 @@ from django.utils.translation import gettext_lazy as _
 
 from bnl.models import BnlEntry
 from bnl.services import bnl_twin_follow
-from ces import roles
 from ces.access import client_is_visible_to
 from ces.audit import history_save
 from ces.deadlines import deadline_cancel, deadline_schedule
 from ces.errors import NON_FIELD, Forbidden, Invalid, NotFound
 from ces.models import Client, Program, User
 from ces.notifications import notification_send
-from ces.selectors import users_with_role
 from ces.services import client_note_add
 from engagement import policy, steps
-from engagement.disengagement import inactivity_timer_start, reengage
+from engagement.disengagement import inactivity_timer_start, reengage, staff_notify_many
 from engagement.letters import letter_make
 from engagement.models import ContactAttempt, EngagementCase, Letter, OutreachStep, ServiceRecord
 from engagement.selectors import (
@@ -334,19 +332,33 @@ def file_close_if_no_contact(*, case_id: int, actor: User, now: datetime) -> boo
     return True
 
 
+@transaction.atomic
+def step_overdue_many(*, step_ids: list[int], now: datetime, actor: User) -> list[OutreachStep]:
+    """The scheduled job: steps whose due date passed (history by `actor`, the system user), in a constant
+    few statements whatever their number. Steps done, cancelled or of a closed case are left alone."""
+    steps = list(
+        OutreachStep.objects.select_for_update(of=("self",)).select_related("case__worker", "case__client__holding_agency")
+        .filter(pk__in=step_ids, done_at__isnull=True, cancelled=False).exclude(case__status=EngagementCase.Status.CLOSED)
+        .order_by("pk")
+    )
+    if not steps:
+        return []
+    OutreachStep.objects.filter(pk__in=[step.pk for step in steps]).update(overdue_since=now)
+    for step in steps:
+        step.overdue_since = now
+        step._change_reason = f"{OVERDUE_KIND}: due {step.due_on.isoformat()}, not done"
+    OutreachStep.history.bulk_history_create(steps, update=True, default_user=actor, default_date=timezone.now())
+
+    def subject_of(step: OutreachStep):
+        return lambda case: format_lazy(_("Overdue: {step} for {label} (due {day})"), step=Step(step.number).label,
+                                        label=case.client.label, day=step.due_on.isoformat())
+
+    staff_notify_many([(step.case, subject_of(step)) for step in steps])
+    return steps
+
+
 def step_overdue(*, step_id: int, now: datetime, actor: User) -> bool:
-    """The scheduled job: a step's due date passed (history by `actor`, the system user)."""
-    step = OutreachStep.objects.select_related("case__worker", "case__client").get(pk=step_id)
-    if step.done_at or step.cancelled or step.case.status == EngagementCase.Status.CLOSED:
-        return False
-    step.overdue_since = now
-    history_save(step, actor=actor, reason=f"{OVERDUE_KIND}: due {step.due_on.isoformat()}, not done", validate=False)
-    case = step.case
-    subject = format_lazy(_("Overdue: {step} for {label} (due {day})"), step=Step(step.number).label, label=case.client.label,
-                          day=step.due_on.isoformat())
-    for user in [case.worker, *users_with_role(roles.SUPERVISOR, agency=case.worker.agency_id).exclude(pk=case.worker_id)]:
-        notification_send(recipient=user, subject=subject, link=_link(case))
-    return True
+    return bool(step_overdue_many(step_ids=[step_id], now=now, actor=actor))
 
 
 @transaction.atomic

@@ -4,11 +4,19 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ces.deadlines import deadline_cancel, deadline_kind, deadline_kind_unregister, deadline_schedule, deadlines_sweep
+from ces.deadlines import (
+    RETRY_BACKOFF,
+    deadline_cancel,
+    deadline_kind,
+    deadline_kind_batch,
+    deadline_kind_unregister,
+    deadline_schedule,
+    deadlines_sweep,
+)
 from ces.models import Deadline, Notification
 from ces.notifications import notification_send, notifications_deliver
 from tests.factories import UserFactory
@@ -213,3 +221,130 @@ def test_bulk_intakes_leave_their_pdfs_to_the_sweep_so_users_go_first(django_cap
     with django_capture_on_commit_callbacks() as queued:
         assessment_pdf_schedule(assessment=UserFactory())
     assert len(queued) == 1
+
+
+@pytest.fixture
+def batch_kind():
+    """A kind with a batch handler: one INSERT of notices for all its rows in a batch; a row whose subject
+    is named "poison" fails, in the batch and alone."""
+    calls: list[list[int]] = []
+
+    def check(deadline: Deadline) -> None:
+        if deadline.subject.username == "poison":
+            raise RuntimeError("poison row")
+
+    @deadline_kind("tests.batched")
+    def one(deadline: Deadline) -> None:
+        notification_send(recipient=deadline.subject, subject=f"Deadline {deadline.pk} reached")
+        check(deadline)
+
+    @deadline_kind_batch("tests.batched")
+    def many(deadlines: list[Deadline]) -> None:
+        calls.append([d.pk for d in deadlines])
+        Notification.objects.bulk_create(Notification(recipient_id=d.subject_id, subject=f"Deadline {d.pk} reached")
+                                         for d in deadlines)
+        for deadline in deadlines:
+            check(deadline)
+
+    yield calls
+    deadline_kind_unregister("tests.batched")
+
+
+@pytest.mark.django_db
+def test_a_batch_handler_gets_all_its_kinds_rows_of_a_batch_at_once(batch_kind, notify_kind):
+    user = UserFactory()
+    now = timezone.now()
+    rows = [deadline_schedule(kind=kind, subject=user, due_at=now - timedelta(minutes=10 - i))
+            for i, kind in enumerate(["tests.batched", notify_kind, "tests.batched", "tests.batched", notify_kind])]
+    result = deadlines_sweep(now=now, batch_size=4)
+    assert (result.done, result.failed) == (5, 0)
+    # Batches of 4 then 1: the batched kind's rows of each batch in one call, in due order.
+    assert batch_kind == [[rows[0].pk, rows[2].pk, rows[3].pk]]
+    assert Notification.objects.count() == 5
+    assert set(Deadline.objects.values_list("state", flat=True)) == {"done"}
+
+
+@pytest.mark.django_db
+def test_a_failing_row_in_a_batch_fails_alone_and_the_others_are_done_once(batch_kind):
+    users = [UserFactory() for _ in range(4)] + [UserFactory(username="poison")]
+    now = timezone.now()
+    rows = [deadline_schedule(kind="tests.batched", subject=user, due_at=now - timedelta(minutes=1)) for user in users]
+    result = deadlines_sweep(now=now)
+    assert (result.done, result.failed, result.skipped) == (4, 1, 0)
+    assert len(batch_kind) == 1  # the batch was tried once, rolled back, then done one row at a time
+    assert Notification.objects.count() == 4 and not Notification.objects.filter(recipient=users[-1]).exists()
+    poison = Deadline.objects.get(pk=rows[-1].pk)
+    assert (poison.state, poison.failures, poison.retry_at) == ("pending", 1, now + RETRY_BACKOFF)
+    assert "poison row" in poison.last_error
+    assert Deadline.objects.filter(state="done").count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_run_each_batched_row_exactly_once(batch_kind):
+    users = [UserFactory() for _ in range(3)]
+    now = timezone.now()
+    for i in range(50):
+        deadline_schedule(kind="tests.batched", subject=users[i % 3], due_at=now - timedelta(seconds=i))
+    barrier = threading.Barrier(3)
+    results, errors = [], []
+
+    def sweep_in_own_connection():
+        try:
+            barrier.wait(timeout=30)
+            results.append(deadlines_sweep(now=now, batch_size=6))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep_in_own_connection) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sum(r.done for r in results) == 50
+    assert sorted(pk for call in batch_kind for pk in call) == sorted(Deadline.objects.values_list("pk", flat=True))
+    assert Notification.objects.count() == 50
+
+
+@pytest.mark.django_db
+def test_a_batch_handler_needs_its_one_row_handler_and_only_one_batch_handler(batch_kind):
+    with pytest.raises(ValueError):
+        deadline_kind_batch("tests.nobody")(lambda deadlines: None)
+    with pytest.raises(ValueError):
+        deadline_kind_batch("tests.batched")(lambda deadlines: None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_another_sweep_holds_is_skipped_not_waited_for(notify_kind):
+    """SKIP LOCKED: the row another transaction holds is left to it; the others are done at once."""
+    user = UserFactory()
+    now = timezone.now()
+    held, *others = [deadline_schedule(kind=notify_kind, subject=user, due_at=now - timedelta(minutes=3 - i)) for i in range(3)]
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_first_row():
+        try:
+            with transaction.atomic():
+                Deadline.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_first_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting instead of skipping fails here, not in 30 s
+        result = deadlines_sweep(now=now)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert (result.done, result.skipped, result.failed) == (2, 0, 0)
+    assert [Deadline.objects.get(pk=row.pk).state for row in (held, *others)] == ["pending", "done", "done"]
+    assert Deadline.objects.get(pk=held.pk).failures == 0

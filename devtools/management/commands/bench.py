@@ -168,7 +168,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-reports", action="store_true", help="leave out the reports and HMIS export benchmarks")
         parser.add_argument("--pull-rounds", type=int, default=200,
                             help="rounds of the 50 pullers contesting the top of the list (0 leaves it out)")
-        parser.add_argument("--only", choices=["pulls", "intake"],
+        parser.add_argument("--only", choices=["pulls", "intake", "sweep"],
                             help="build the data one part needs, measure only that part and print its table (docs/benchmarks.* are written only by a whole run)")
 
     def handle(self, *args, size: int, samples: int, skip_reports: bool, only: str | None = None, pull_rounds: int = 200,
@@ -196,6 +196,11 @@ class Command(BaseCommand):
             out.write(figures.table("intake.") + "\n\n" + INTAKE_PROSE)
             return
         data = {"clients": total, "clients_seconds": clients_s}
+        if only == "sweep":
+            self._sweep(figures, total, phases)
+            for row in figures.rows:
+                out.write(f"{row['label']}: {row['value']} {row['unit']} (target {row['target']}, met: {row['met']})")
+            return
         reports = None
         if not skip_reports:
             reports, reports_s = phases.run(f"intakes, assessments, list entries with history, referrals for {size:,} clients "
@@ -241,12 +246,7 @@ class Command(BaseCommand):
                 figures.add(f"http.{name}.{q}", f"{label}: {q} (from the due time)", row[f"{q}_ms"], "ms")
 
         # --- sweep ---
-        small_cases = min(10_000, total)
-        sweep_small, _s = phases.run(f"sweep at {small_cases:,} open cases", engagement_bench.sweep_with, small_cases, SWEEP_DUE)
-        sweep_large, _s = phases.run(f"sweep at {total:,} open cases", engagement_bench.sweep_with, total, SWEEP_DUE)
-        figures.add("sweep.per_due_row", f"sweep per due row at {total:,} open cases", sweep_large["per_due_ms"], "ms", 2)
-        figures.add("sweep.ratio", f"sweep time {total:,} ÷ {small_cases:,} open cases", round(
-            sweep_large["seconds"] / max(sweep_small["seconds"], 0.01), 2), "×", 1.2)
+        sweep = self._sweep(figures, total, phases)
 
         # --- audit timeline ---
         timeline, _s = phases.run("audit timeline", audit_bench.bench_timeline, admin=admin, samples=30)
@@ -271,7 +271,7 @@ class Command(BaseCommand):
         figures.add("bench.total", "the whole bench (data + measurements)", round(whole / 60, 1), "min", 20)
         data["phases"] = phases.seconds
         data["data_build_steps"] = progress.steps
-        self._write(figures, data, size=size, total=total, duplicates=duplicates, intake=intake, sweep=(sweep_small, sweep_large))
+        self._write(figures, data, size=size, total=total, duplicates=duplicates, intake=intake, sweep=sweep)
         out.write(self.style.SUCCESS(f"wrote {OUTPUT} and {OUTPUT_JSON}"))
 
     def _pulls(self, figures: Figures, phases: "Phases") -> None:
@@ -325,6 +325,16 @@ class Command(BaseCommand):
                     max(autosave["queries_per_save"]), "queries",
                     note="constant: " + ", ".join(map(str, autosave["queries_per_save"])))
         return duplicates, intake
+
+    def _sweep(self, figures: Figures, total: int, phases: "Phases") -> tuple[dict, dict]:
+        small_cases = min(10_000, total)
+        sweep_small, _s = phases.run(f"sweep at {small_cases:,} open cases", engagement_bench.sweep_with, small_cases,
+                                     SWEEP_DUE)
+        sweep_large, _s = phases.run(f"sweep at {total:,} open cases", engagement_bench.sweep_with, total, SWEEP_DUE)
+        figures.add("sweep.per_due_row", f"sweep per due row at {total:,} open cases", sweep_large["per_due_ms"], "ms", 2)
+        figures.add("sweep.ratio", f"sweep time {total:,} ÷ {small_cases:,} open cases", round(
+            sweep_large["seconds"] / max(sweep_small["seconds"], 0.01), 2), "×", 1.2)
+        return sweep_small, sweep_large
 
     def _write(self, figures: Figures, data: dict, *, size: int, total: int, duplicates, intake, sweep) -> None:
         now = datetime.now().astimezone()
@@ -418,8 +428,14 @@ the same 2 cores, so the client's own CPU is part of the figure.
 ## Sweep
 
 One sweep over open 30/60-day cases, each with a pending 30-day timer row, {SWEEP_DUE:,}
-of them due (claimed in bulk: a SKIP LOCKED batch and one UPDATE per 100 rows;
-each due row: flag the case, history, notify the worker and supervisors).
+of them due. Each batch of 100 is claimed in bulk (a SKIP LOCKED SELECT and one
+UPDATE) and handed whole to the kind's batch handler (`deadline_kind_batch`),
+which does the work set-based in a constant few statements whatever the rows:
+lock the cases, flag them in one UPDATE, their history rows in one INSERT (by
+ces-system, with the reason), the supervisors in one query and the notices to
+the worker and supervisors in one INSERT (asserted in
+`tests/engagement/test_sweep_batch.py`). A batch that fails is done again one
+row at a time, so only the failing row waits for its retry.
 
 {figures.table("sweep.")}
 
