@@ -405,10 +405,9 @@ def clean_answers(
         except _NotOneAnswer:
             errors.setdefault(question.code, []).append(NOT_ONE_ANSWER)
             continue
-        if question.type == FLAG:
-            cleaned[question.code] = bool(view[question.code])
-            continue
         if text == "":
+            if question.type == FLAG:
+                cleaned[question.code] = False  # a box left unticked sends nothing
             continue
         problems: list[Message] = []
         parsed = _parse(question, text, problems, today=today)
