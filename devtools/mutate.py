@@ -416,6 +416,10 @@ equivalence of the interpreter, not of the rule).
 | HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
 | the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
 | dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
+| intake answers, type by type, at their bounds: DOB 1900-01-01…today, other dates 1900…2100, the call's time within 5 minutes of now, whole numbers in the question's range, amounts rounded half-up to cents, 0…9,999,999.99, US phones as E.164, email ≤ 254, SSN 9 digits, text per column (100/200/1,000), drafts ≤ 2,000; children vs household size, income needs its period, full-quality SSN, homelessness start vs today and DOB; what finishing needs; carried answers | `intake/test_validation_rules.py` (pure, no database) |
+| a ticked box answered "maybe" was read as unticked (the strict flag parser was never reached): now refused | `intake/test_validation_rules.py::test_a_box_answered_with_anything_else_is_refused` |
+| Appendix B's points per indicator, subtotal 27, score 30, the 2017 table row by row and its step; late entry and stale draft after 72 hours (`policy.entered_late`, `policy.draft_is_stale`) | `intake/test_intake_policy_rules.py` |
+| dead code in `intake/validation.py` | a draft's None/boolean shortcut (the general path keeps them the same) and an `InvalidOperation` the amount pattern cannot let through, removed |
 """
 
 
