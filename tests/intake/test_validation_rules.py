@@ -90,6 +90,12 @@ def test_a_list_an_object_or_a_number_out_of_reach_is_not_one_answer(value):
     assert one("household_size", value, VI) == (None, [str(v.NOT_ONE_ANSWER)])
 
 
+def test_an_answer_that_is_not_one_answer_does_not_stop_the_others():
+    cleaned, errors = clean({**VI, "first_name": ["Ana"], "last_name": "Lee", "household_size": {"n": 3}, "household_children": "0"})
+    assert messages(errors, "first_name") == [str(v.NOT_ONE_ANSWER)] and messages(errors, "household_size") == [str(v.NOT_ONE_ANSWER)]
+    assert cleaned["last_name"] == "Lee" and cleaned["household_children"] == 0
+
+
 def test_json_numbers_and_booleans_are_read_as_their_text():
     assert one("household_size", 3, VI) == (3, [])
     assert one("household_size", 10**18 - 1, VI) == (None, [str(v.NOT_A_WHOLE_NUMBER)])  # 18 digits: read, then refused
@@ -563,6 +569,12 @@ def test_the_form_overrides_the_repeat_and_the_api_only_fills_blanks():
     assert given["vi_unaccompanied_youth"] == "no"  # the caller's dict is not changed
 
 
+def test_the_api_fills_every_blank_repeat_even_after_one_it_keeps():
+    answers, carried = carry_answers({**VI, "safety_minor_without_adult": "yes", "pl_minor_unaccompanied": "no"}, fill_only=True)
+    assert answers["pl_minor_unaccompanied"] == "no" and answers["vi_unaccompanied_youth"] == "yes"
+    assert carried == {"vi_unaccompanied_youth": "safety_minor_without_adult"}
+
+
 # --- what a draft keeps --------------------------------------------------------------------------------
 
 
@@ -611,3 +623,13 @@ def test_a_plausible_date_of_birth_is_a_whole_date_from_1900_to_today(value, exp
 def test_a_plausible_date_of_birth_is_at_the_latest_the_real_today():
     assert plausible_dob("2099-01-01") is None
     assert plausible_dob("2020-01-01") == date(2020, 1, 1)
+
+
+def test_the_options_are_named_never_positional():
+    """STYLE.md: options are keyword-only, so `carry_answers(answers, True)` cannot mean "fill only" by accident."""
+    with pytest.raises(TypeError):
+        clean_answers({}, None)
+    with pytest.raises(TypeError):
+        carry_answers({}, True)
+    with pytest.raises(TypeError):
+        plausible_dob("1975-03-22", TODAY)
