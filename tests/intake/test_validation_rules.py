@@ -90,6 +90,16 @@ def test_a_list_an_object_or_a_number_out_of_reach_is_not_one_answer(value):
     assert one("household_size", value, VI) == (None, [str(v.NOT_ONE_ANSWER)])
 
 
+def test_a_blank_answer_does_not_stop_the_others():
+    cleaned, errors = clean({**PERSONAL, "first_name": "", "hmis_script_read": "", "last_name": "Lee", "household_size": "x"})
+    assert cleaned == {"county": "nevada", "hmis_script_read": False, "last_name": "Lee"} and errors == {}
+
+
+def test_by_default_the_answers_are_checked_for_finishing():
+    _cleaned, errors = clean_answers({"first_name": "Ana"}, now=NOW)
+    assert messages(errors, "county") == [str(v.COUNTY_REQUIRED)]
+
+
 def test_an_answer_that_is_not_one_answer_does_not_stop_the_others():
     cleaned, errors = clean({**VI, "first_name": ["Ana"], "last_name": "Lee", "household_size": {"n": 3}, "household_children": "0"})
     assert messages(errors, "first_name") == [str(v.NOT_ONE_ANSWER)] and messages(errors, "household_size") == [str(v.NOT_ONE_ANSWER)]
