@@ -535,6 +535,8 @@ def test_normalized_answers_are_trimmed_text_and_ticked_boxes():
                        "disability_notice_read": "off", "first_name": True, "last_name": 2.5}) == {
         "hmis_script_read": True, "vi_script_read": False, "dv_partner_offer_read": False, "disability_notice_read": False,
         "first_name": "true", "last_name": "2.5"}
+    # Only the JSON `true` itself, or the text of a tick: 1.0 is a number, not a tick.
+    assert normalized({"hmis_script_read": 1.0, "vi_script_read": 1}) == {"hmis_script_read": False, "vi_script_read": True}
 
 
 def test_the_view_holds_only_questions_and_the_calls_context():
@@ -597,6 +599,8 @@ def test_a_draft_keeps_every_answer_as_typed_even_invalid_ones():
 
 def test_a_draft_leaves_out_the_forms_own_fields():
     assert draft_values({"csrfmiddlewaretoken": "x", "action": "save", "call_language": "es", "_keep_phone": "file"}) == ({}, {})
+    assert draft_values({"csrfmiddlewaretoken": "x", "first_name": "Ana", "action": "save", "last_name": "Lee"}) == (
+        {"first_name": "Ana", "last_name": "Lee"}, {})
 
 
 def test_a_draft_refuses_only_what_cannot_be_stored():
