@@ -1,5 +1,6 @@
 """The numbers and rules of the intake and the VAT (Appendix A and B), each once."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 # "Data collected on paper should be entered into HMIS within 72 hours of collection."
@@ -105,3 +106,13 @@ POVERTY_2017 = {  # household size: (monthly, annual), HHS 48 contiguous states
 POVERTY_2017_ADDITIONAL_PERSON_ANNUAL = 4180  # "each additional person + 4,180 annual"
 
 MAX_INCOME = Decimal("9999999.99")
+
+
+def entered_late(collected_at: datetime, entered_at: datetime) -> bool:
+    """Entered into HMIS more than LATE_ENTRY_HOURS after collection (exactly 72 hours is on time)."""
+    return entered_at - collected_at > timedelta(hours=LATE_ENTRY_HOURS)
+
+
+def draft_is_stale(touched_at: datetime, now: datetime) -> bool:
+    """A draft last touched more than STALE_DRAFT_HOURS before `now`."""
+    return touched_at < now - timedelta(hours=STALE_DRAFT_HOURS)

@@ -1,6 +1,5 @@
 """Reads for the intake, scoped to the user where they concern people."""
 
-from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -124,7 +123,7 @@ def intake_may_amend(user: User, intake: Intake) -> bool:
 def drafts_for(user: User) -> list[Intake]:
     """The agent's open drafts, newest first, each marked stale after 72 hours."""
     drafts = list(Intake.objects.filter(csr=user, status=Intake.Status.DRAFT).order_by("-draft_saved_at", "-started_at"))
-    stale_before = timezone.now() - timedelta(hours=policy.STALE_DRAFT_HOURS)
+    now = timezone.now()
     for draft in drafts:
-        draft.is_stale = (draft.draft_saved_at or draft.started_at) < stale_before
+        draft.is_stale = policy.draft_is_stale(draft.draft_saved_at or draft.started_at, now)
     return drafts

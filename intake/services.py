@@ -22,7 +22,7 @@ is asking (docs/intake.md, "An existing person"):
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -382,7 +382,7 @@ def _intake_apply(*, intake: Intake, answers: dict, actor: User, client_id, upda
     view = answer_view({**answers, **call_context(intake.agency)})
     intake.collected_at = collected_at
     intake.collection_method = cleaned.get("collection_method") or Intake.Method.PHONE
-    intake.is_late = now - collected_at > timedelta(hours=policy.LATE_ENTRY_HOURS)
+    intake.is_late = policy.entered_late(collected_at, now)
     intake.youth_urgent = cleaned.get("safety_minor_without_adult") == "yes"
     intake.dv_referral_offered = "dv_referral_accepted" in cleaned or BY_CODE["dv_referral_accepted"].applies(view)
     for code in INTAKE_COLUMNS:

@@ -24,7 +24,7 @@ duplicate check, scoring, the database) sees an implausible value.
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -200,10 +200,7 @@ def draft_values(raw: Mapping[str, object]) -> tuple[dict[str, object], Errors]:
     for code, value in raw.items():
         if code not in BY_CODE and code not in DRAFT_ONLY_CODES:
             continue  # the form's own fields (csrf, action, call_language)
-        if value is None or isinstance(value, bool):
-            kept[code] = value
-            continue
-        try:
+        try:  # a string is measured as typed; None, a boolean or a number as its text
             text = _as_text(value) if not isinstance(value, str) else value
         except _NotOneAnswer:
             problems[code] = [NOT_ONE_ANSWER]
@@ -307,11 +304,8 @@ def _amount(question, text: str, errors: list, today: date):
     if not _AMOUNT.match(text):
         errors.append(NOT_AN_AMOUNT)
         return None
-    try:
-        amount = Decimal(text).quantize(_CENT, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        errors.append(NOT_AN_AMOUNT)
-        return None
+    # The pattern admits only what Decimal reads, at most 12 + 6 digits: quantizing to cents cannot fail.
+    amount = Decimal(text).quantize(_CENT, rounding=ROUND_HALF_UP)
     if amount < 0:
         errors.append(NEGATIVE_INCOME)
     elif amount > policy.MAX_INCOME:
@@ -405,10 +399,9 @@ def clean_answers(
         except _NotOneAnswer:
             errors.setdefault(question.code, []).append(NOT_ONE_ANSWER)
             continue
-        if question.type == FLAG:
-            cleaned[question.code] = bool(view[question.code])
-            continue
         if text == "":
+            if question.type == FLAG:
+                cleaned[question.code] = False  # a box left unticked sends nothing
             continue
         problems: list[Message] = []
         parsed = _parse(question, text, problems, today=today)
