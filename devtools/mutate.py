@@ -62,10 +62,13 @@ MODULES: dict[str, list[str]] = {
     "engagement/disengagement.py": ["tests/engagement/test_disengagement.py"],
     # The new-referral and existing-client step rules (which step follows, its waits) live in the service.
     "engagement/services.py": ["tests/engagement/test_assertive.py", "tests/engagement/test_fidelity.py"],
-    "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
-    "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
+    "reassignment/policy.py": ["tests/reassignment/test_policy_rules.py", "tests/reassignment/test_steps.py",
+                               "tests/reassignment/test_rules.py"],
+    "grievances/policy.py": ["tests/grievances/test_policy_rules.py", "tests/grievances/test_retaliation_rules.py",
+                             "tests/grievances/test_clocks.py", "tests/grievances/test_public.py",
+                             "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
-    "grievances/retaliation.py": ["tests/grievances/test_retaliation.py"],
+    "grievances/retaliation.py": ["tests/grievances/test_retaliation_rules.py", "tests/grievances/test_retaliation.py"],
     "reports/policy.py": ["tests/reports/test_figures.py"],
 }
 
