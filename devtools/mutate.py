@@ -69,7 +69,8 @@ MODULES: dict[str, list[str]] = {
                              "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
     "grievances/retaliation.py": ["tests/grievances/test_retaliation_rules.py", "tests/grievances/test_retaliation.py"],
-    "reports/policy.py": ["tests/reports/test_figures.py"],
+    "reports/policy.py": ["tests/reports/test_policy_rules.py", "tests/reports/test_figures.py",
+                          "tests/reports/test_equity_whatif.py"],
 }
 
 # Operators left out, and why (docs/test-strength.md, "Operators"):
