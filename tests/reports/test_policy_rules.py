@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
 from ces import roles
@@ -160,3 +161,14 @@ def test_an_export_that_fails_is_queued_again_and_fails_for_good_at_the_third_at
             hmis_export_run(job_id=queued.pk)
         queued.refresh_from_db()
         assert (queued.attempts, queued.status) == (attempt, status)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_export_reads_2000_rows_per_round_trip_so_memory_stays_flat():
+    """hmis-export.md: the CSVs stream from a server-side cursor, a chunk at a time."""
+    from reports.hmis.files import CsvFile
+    from reports.hmis.writer import csv_rows
+
+    numbers = CsvFile(name="Numbers.csv", columns=(("N", "n"),), source="generate_series(1, 4001) AS n", uses_base=False)
+    with transaction.atomic():  # a server-side cursor lives in a transaction
+        assert [len(chunk) for chunk in csv_rows(numbers, {})] == [2000, 2000, 1]
