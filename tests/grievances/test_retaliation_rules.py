@@ -3,6 +3,7 @@
 (from midnight) to the whole 90th day after it, each morning's run at 06:00, the last run at the end of
 the 90th day and none after it."""
 
+import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -128,3 +129,47 @@ def test_only_a_lower_score_and_a_move_to_inactive_or_exited_are_adverse(entry, 
     assert list(RetaliationFlag.objects.order_by("changed_at").values_list("change", flat=True)) == [
         "list entry status active → inactive", "score lowered 13 → 12"]
     assert time(6) == timezone.localtime(watch_due()[0]).time()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_flag_a_change_once(coc_staff):
+    """The second run's check does not see the first's flag (not committed yet): its insert waits on the
+    unique index, fails when the first commits, and that change is skipped, not an error."""
+    from django.db import connection, connections, transaction
+
+    from ces.models import User
+    from grievances.retaliation import watch_run
+
+    with at(local(date(2026, 1, 2), 9)):
+        entry = BnlEntryFactory(score=12, subtotal=12)
+    complaint = complaint_about(entry, coc_staff)
+    set_status(entry, "inactive", local(date(2026, 1, 8), 9), coc_staff)
+    now = local(date(2026, 1, 9), 6)
+    first_flagged = threading.Event()
+    outcome: dict = {}
+
+    def second_run():
+        try:
+            first_flagged.wait(timeout=30)
+            outcome["second"] = watch_run(case=complaint, now=now, actor=User.objects.get(pk=coc_staff.pk))
+        except Exception as exc:  # surfaced below
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=second_run)
+    thread.start()
+    with transaction.atomic():
+        outcome["first"] = watch_run(case=complaint, now=now, actor=coc_staff)
+        first_flagged.set()
+        with connection.cursor() as cursor:  # commit only once the second run waits on the flag's unique index
+            for _poll in range(600):
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the view is read once per transaction
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.05)
+    thread.join(timeout=60)
+    assert "error" not in outcome, outcome.get("error")
+    assert len(outcome["first"]) == 1 and outcome["second"] == []
+    assert RetaliationFlag.objects.count() == 1
