@@ -34,6 +34,27 @@ def errors_of(serializer_class, data: dict) -> dict:
     return serializer.errors
 
 
+# --- each person in exactly one group (no database) ------------------------------------------------
+
+
+def test_every_age_at_assessment_is_in_exactly_one_of_hud_s_age_groups():
+    """docs/reports.md: under 18, 18–24, 25–34, 35–44, 45–54, 55–64, 65+ — no age in two groups, none in none."""
+    from reports import policy
+
+    for age in range(0, 121):
+        groups = [code for code, low, high in policy.AGE_GROUPS if low <= age and (high is None or age <= high)]
+        assert len(groups) == 1, (age, groups)
+
+
+def test_every_duration_is_in_exactly_one_bucket():
+    """docs/reports.md: 0–30, 31–90, 91–180, 181–365, 366+ days — no day in two buckets, none in none."""
+    from reports import policy
+
+    for days in range(0, 2000):
+        buckets = [label for label, low, high in policy.DURATION_BUCKETS if low <= days and (high is None or days <= high)]
+        assert len(buckets) == 1, (days, buckets)
+
+
 # --- suppression: fewer than 11 people (no database) ------------------------------------------------
 
 
