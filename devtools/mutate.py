@@ -419,6 +419,11 @@ equivalence of the interpreter, not of the rule).
 | HUD 4.20 event code per program type | `referrals/test_policy_rules.py::test_each_program_type_records_hud_4_20_event_code` (codes as HUD publishes them), `::test_a_pull_records_the_hud_event_of_the_programs_type` |
 | the shelter list's 07:00 and its 24 hours | `referrals/test_policy_rules.py::test_the_daily_list_covers_the_24_hours_up_to_seven_in_the_morning`, `::test_before_seven_the_window_is_yesterdays`, `::test_the_shelter_screen_lists_the_last_24_hours` |
 | dead code | `federal_holiday_name` removed (no caller); `VatScore.as_dict` was already gone |
+| reassignment: the five steps, their owners, answers and where each leads; the list holder told after step 4 only; the hand-off note due at 17:00 on the 2nd business day | `reassignment/test_policy_rules.py` (`StepRule.number` removed: never read, the step's number is its key) |
+| grievances: text limits (200 / 4,000 / 10,000 characters), votes up to 200, 5 MB per file, 3 files, 10 MB together, 10 submissions an hour and 30 a day, reminders at 08:00 and overdue at 00:05 | `grievances/test_policy_rules.py` |
+| non-retaliation: from midnight of the day of filing to the end of the 90th day, runs at 06:00, the last at the end of day 90; two runs at once flag a change once | `grievances/test_retaliation_rules.py` |
+| reports: each bucket's and age group's first and last value (every value in exactly one), percentiles, 10 hidden / 11 shown, 3,660-day period, what-if limits (5 points, top 1–1000, 50 movers, 25 side by side), export retry 5 min, take-over after 10 min, failed at the 3rd attempt, 2,000 rows per round trip | `reports/test_policy_rules.py` |
+| a transactional test left a `--reuse-db` database without role groups for the next mutant's run | `tests/conftest.py`: the core data is put back at the session's end |
 """
 
 
