@@ -131,6 +131,27 @@ def test_only_a_lower_score_and_a_move_to_inactive_or_exited_are_adverse(entry, 
     assert time(6) == timezone.localtime(watch_due()[0]).time()
 
 
+def test_a_referral_rejected_at_midnight_starting_the_day_of_filing_is_flagged_and_one_a_moment_before_is_not(
+        entry, coc_staff):
+    from referrals.services import referral_decide, vacancy_create, vacancy_pull
+    from tests.factories import ProgramFactory, program_staff
+
+    rejected = {}
+    for name, moment in (("before", local(FILED) - timedelta(microseconds=1)), ("midnight", local(FILED))):
+        program = ProgramFactory()
+        staff = program_staff(program)
+        with at(moment - timedelta(hours=1)):
+            referral = vacancy_pull(vacancy=vacancy_create(program=program, actor=staff), actor=staff, count=1).referrals.get()
+        with at(moment):
+            referral_decide(referral=referral, outcome="provider_rejected", reason="household_size",
+                            justification="Studio unit.", actor=staff)
+        rejected[name] = referral
+    complaint_about(entry, coc_staff)
+    sweep(local(date(2026, 1, 6), 6))
+    assert list(RetaliationFlag.objects.values_list("record_type", "record_id")) == [
+        ("referrals.referral", rejected["midnight"].pk)]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_flag_a_change_once(coc_staff):
     """The second run's check does not see the first's flag (not committed yet): its insert waits on the
