@@ -125,10 +125,46 @@ def test_only_a_lower_score_and_a_move_to_inactive_or_exited_are_adverse(entry, 
         entry.refresh_from_db()
         entry.score = 12
         entry.save()
+    set_status(entry, "exited", local(day, 14), coc_staff)  # from inactive to exited: adverse again
     sweep(local(day + timedelta(days=1), 6))
     assert list(RetaliationFlag.objects.order_by("changed_at").values_list("change", flat=True)) == [
-        "list entry status active → inactive", "score lowered 13 → 12"]
+        "list entry status active → inactive", "score lowered 13 → 12", "list entry status inactive → exited"]
     assert time(6) == timezone.localtime(watch_due()[0]).time()
+
+
+def test_coc_staff_are_told_with_a_link_to_the_complaint(entry, coc_staff):
+    from django.urls import reverse
+
+    from ces.models import Notification
+
+    complaint = complaint_about(entry, coc_staff)
+    set_status(entry, "inactive", local(FILED, 11), coc_staff)
+    sweep(local(date(2026, 1, 6), 6))
+    notice = Notification.objects.get(recipient=coc_staff, subject__startswith="Possible retaliation")
+    assert notice.link == reverse("grievances-complaint", args=[complaint.pk])
+
+
+def test_only_a_referral_rejected_by_the_program_is_adverse_and_a_review_of_the_rejection_is_not_another(entry, coc_staff):
+    from referrals.services import referral_decide, referral_rejection_review, vacancy_create, vacancy_pull
+    from tests.factories import ProgramFactory, program_staff
+
+    complaint_about(entry, coc_staff)
+    day = date(2026, 1, 12)
+    referrals = []
+    for outcome in ("provider_rejected", "accepted"):
+        program = ProgramFactory()
+        staff = program_staff(program)
+        with at(local(day, 9)):
+            referral = vacancy_pull(vacancy=vacancy_create(program=program, actor=staff), actor=staff, count=1).referrals.get()
+        with at(local(day, 10)):
+            referral_decide(referral=referral, outcome=outcome, reason="household_size" if outcome == "provider_rejected" else "",
+                            justification="Studio unit." if outcome == "provider_rejected" else "", actor=staff)
+        referrals.append(referral)
+        day += timedelta(days=1)
+    with at(local(day, 9)):
+        referral_rejection_review(referral=referrals[0], finding="justified", actor=coc_staff, note="Studio only.")
+    sweep(local(day + timedelta(days=1), 6))
+    assert list(RetaliationFlag.objects.values_list("record_id", flat=True)) == [referrals[0].pk]
 
 
 def test_a_referral_rejected_at_midnight_starting_the_day_of_filing_is_flagged_and_one_a_moment_before_is_not(
@@ -159,20 +195,21 @@ def test_two_runs_at_the_same_moment_flag_a_change_once(coc_staff):
     from django.db import connection, connections, transaction
 
     from ces.models import User
-    from grievances.retaliation import watch_run
+    from grievances.retaliation import flag_review, watch_run
 
     with at(local(date(2026, 1, 2), 9)):
         entry = BnlEntryFactory(score=12, subtotal=12)
     complaint = complaint_about(entry, coc_staff)
     set_status(entry, "inactive", local(date(2026, 1, 8), 9), coc_staff)
-    now = local(date(2026, 1, 9), 6)
+    set_status(entry, "exited", local(date(2026, 1, 9), 9), coc_staff)
+    now = local(date(2026, 1, 9), 6)  # the first run sees the first change only, the second run both
     first_flagged = threading.Event()
     outcome: dict = {}
 
     def second_run():
         try:
             first_flagged.wait(timeout=30)
-            outcome["second"] = watch_run(case=complaint, now=now, actor=User.objects.get(pk=coc_staff.pk))
+            outcome["second"] = watch_run(case=complaint, now=now + timedelta(days=1), actor=User.objects.get(pk=coc_staff.pk))
         except Exception as exc:  # surfaced below
             outcome["error"] = exc
         finally:
@@ -192,5 +229,9 @@ def test_two_runs_at_the_same_moment_flag_a_change_once(coc_staff):
                 threading.Event().wait(0.05)
     thread.join(timeout=60)
     assert "error" not in outcome, outcome.get("error")
-    assert len(outcome["first"]) == 1 and outcome["second"] == []
-    assert RetaliationFlag.objects.count() == 1
+    assert [flag.change for flag in outcome["first"]] == ["list entry status active → inactive"]
+    assert [flag.change for flag in outcome["second"]] == ["list entry status inactive → exited"]  # the first skipped
+    assert RetaliationFlag.objects.count() == 2
+    # Outside a test's transaction, the review locks the flag in its own transaction.
+    flag = flag_review(flag=outcome["first"][0], actor=coc_staff, note="Documented no-contact attempts before the complaint.")
+    assert flag.reviewed_by == coc_staff
