@@ -65,11 +65,15 @@ MODULES: dict[str, list[str]] = {
     "engagement/steps.py": ["tests/engagement/test_step_rules.py"],
     "engagement/policy.py": ["tests/engagement/test_step_rules.py", "tests/engagement/test_disengagement_rules.py"],
     "engagement/disengagement.py": ["tests/engagement/test_disengagement_rules.py"],
-    "reassignment/policy.py": ["tests/reassignment/test_rules.py", "tests/reassignment/test_steps.py"],
-    "grievances/policy.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_public.py", "tests/grievances/test_retaliation.py"],
+    "reassignment/policy.py": ["tests/reassignment/test_policy_rules.py", "tests/reassignment/test_steps.py",
+                               "tests/reassignment/test_rules.py"],
+    "grievances/policy.py": ["tests/grievances/test_policy_rules.py", "tests/grievances/test_retaliation_rules.py",
+                             "tests/grievances/test_clocks.py", "tests/grievances/test_public.py",
+                             "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
-    "grievances/retaliation.py": ["tests/grievances/test_retaliation.py"],
-    "reports/policy.py": ["tests/reports/test_figures.py"],
+    "grievances/retaliation.py": ["tests/grievances/test_retaliation_rules.py", "tests/grievances/test_retaliation.py"],
+    "reports/policy.py": ["tests/reports/test_policy_rules.py", "tests/reports/test_figures.py",
+                          "tests/reports/test_equity_whatif.py"],
 }
 
 # Operators left out, and why (docs/test-strength.md, "Operators"):
@@ -427,6 +431,11 @@ equivalence of the interpreter, not of the rule).
 | a ticked box answered "maybe" was read as unticked (the strict flag parser was never reached): now refused | `intake/test_validation_rules.py::test_a_box_answered_with_anything_else_is_refused` |
 | Appendix B's points per indicator, subtotal 27, score 30, the 2017 table row by row and its step; late entry and stale draft after 72 hours (`policy.entered_late`, `policy.draft_is_stale`) | `intake/test_intake_policy_rules.py` |
 | dead code in `intake/validation.py` | a draft's None/boolean shortcut (the general path keeps them the same) and an `InvalidOperation` the amount pattern cannot let through, removed |
+| reassignment: the five steps, their owners, answers and where each leads; the list holder told after step 4 only; the hand-off note due at 17:00 on the 2nd business day | `reassignment/test_policy_rules.py` (`StepRule.number` removed: never read, the step's number is its key) |
+| grievances: text limits (200 / 4,000 / 10,000 characters), votes up to 200, 5 MB per file, 3 files, 10 MB together, 10 submissions an hour and 30 a day, reminders at 08:00 and overdue at 00:05 | `grievances/test_policy_rules.py` |
+| non-retaliation: from midnight of the day of filing to the end of the 90th day, runs at 06:00, the last at the end of day 90; two runs at once flag a change once | `grievances/test_retaliation_rules.py` |
+| reports: each bucket's and age group's first and last value (every value in exactly one), percentiles, 10 hidden / 11 shown, 3,660-day period, what-if limits (5 points, top 1–1000, 50 movers, 25 side by side), export retry 5 min, take-over after 10 min, failed at the 3rd attempt, 2,000 rows per round trip | `reports/test_policy_rules.py` |
+| a transactional test left a `--reuse-db` database without role groups for the next mutant's run | `tests/conftest.py`: the core data is put back at the session's end |
 
 The engagement step rules were inside `engagement/services.py` (447 lines, ~728 mutants, each run against
 end-to-end timelines). They are now pure functions in `engagement/steps.py`, which the service applies, and

@@ -85,8 +85,7 @@ class StepOutcome:
 
 @dataclass(frozen=True)
 class StepRule:
-    number: int
-    owner: str
+    owner: str  # the step's number is its key in STEPS
     outcomes: tuple[StepOutcome, ...]
     # After this step, a client held outside HMIS waits for the non-HMIS list holder, who is told.
     tells_nonhmis_list_holder: bool = False
@@ -101,21 +100,21 @@ class StepRule:
 
 STEPS: dict[int, StepRule] = {
     # 1. Consultation: the receiving worker agrees (or declines: then another worker is proposed).
-    1: StepRule(1, RECEIVING_WORKER, (
+    1: StepRule(RECEIVING_WORKER, (
         StepOutcome("agreed", _("I agree to take this client")),
         StepOutcome("declined", _("I decline"), Status.RECEIVING_DECLINED),
     )),
     # 2. Client notification and consent: no consent stops the request.
-    2: StepRule(2, CURRENT_WORKER, (
+    2: StepRule(CURRENT_WORKER, (
         StepOutcome("consented", _("The client consented")),
         StepOutcome("refused", _("The client did not consent"), Status.CLIENT_DECLINED),
     )),
     # 3. Contact information given to the client.
-    3: StepRule(3, CURRENT_WORKER, (StepOutcome("done", _("Step 3 done")),)),
+    3: StepRule(CURRENT_WORKER, (StepOutcome("done", _("Step 3 done")),)),
     # 4. The new worker's introduction.
-    4: StepRule(4, RECEIVING_WORKER, (StepOutcome("done", _("Step 4 done")),), tells_nonhmis_list_holder=True),
+    4: StepRule(RECEIVING_WORKER, (StepOutcome("done", _("Step 4 done")),), tells_nonhmis_list_holder=True),
     # 5. System update: only now does the assigned worker change.
-    5: StepRule(5, SYSTEM_UPDATER, (StepOutcome("done", _("Step 5 done"), Status.COMPLETED),)),
+    5: StepRule(SYSTEM_UPDATER, (StepOutcome("done", _("Step 5 done"), Status.COMPLETED),)),
 }
 STEP_NUMBERS = tuple(STEPS)
 STEP_OUTCOME_CODES = tuple(dict.fromkeys(code for rule in STEPS.values() for code in rule.codes))

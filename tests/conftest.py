@@ -67,11 +67,35 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def _core_data_seed() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from ces.roles import roles_sync
+    from ces.system_user import system_user_get
+
+    roles_sync(apps)
+    system_user_get()
+    # The intake's policy data (2017 poverty table, default shelters and rules) comes from a migration too.
+    importlib.import_module("intake.migrations.0002_policy_data").seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def _core_data_after_the_last_flush(django_db_setup, django_db_blocker):
+    """A database kept for the next run (--reuse-db, as `make mutate` runs each mutant)
+    must not start without the core data: after a session whose transactional tests
+    flushed it, put it back (before django_db_setup's own end)."""
+    yield
+    with django_db_blocker.unblock():
+        _core_data_seed()
+
+
 @pytest.fixture(autouse=True)
 def _core_data_survives_flushes(request):
     """Transactional tests flush every table, migration data included; put the
     role groups, the system user and the intake's policy data back, and forget
-    cached content-type ids."""
+    cached content-type ids (and again at the session's end)."""
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
@@ -80,18 +104,9 @@ def _core_data_survives_flushes(request):
         {"live_server", "transactional_db"} & set(request.fixturenames)
     )
     if transactional:
-        from django.apps import apps
-
-        from ces.roles import roles_sync
-        from ces.system_user import system_user_get
-
+        request.getfixturevalue("_core_data_after_the_last_flush")
         request.getfixturevalue("transactional_db")
-        roles_sync(apps)
-        system_user_get()
-        # The intake's policy data (2017 poverty table, default shelters and rules) comes from a migration too.
-        import importlib
-
-        importlib.import_module("intake.migrations.0002_policy_data").seed(apps, None)
+        _core_data_seed()
     yield
     ContentType.objects.clear_cache()
 
