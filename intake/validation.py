@@ -97,6 +97,9 @@ TEXT_LIMITS = {TEXT: 200, LONGTEXT: 1000}
 COLUMN_LIMITS = {"dv_warm_first_name": 100, "first_name": 100, "middle_name": 100, "last_name": 100, "preferred_language_other": 100}
 EMAIL_LIMIT = 254
 DRAFT_VALUE_LIMIT = 2000  # what a draft keeps of one typed answer
+# "US numbers" (spec, intake-and-vat.md): the states and the territories that share the +1 plan; not
+# Canada or the Caribbean nations (also +1), nor other countries' numbers.
+US_PHONE_REGIONS = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})
 FUTURE_SKEW = timedelta(minutes=5)  # clocks of phones and servers differ a little
 EARLIEST = date(1900, 1, 1)  # intake-and-vat.md: "not before 1900-01-01"
 LATEST = date(2100, 12, 31)
@@ -318,7 +321,8 @@ def _phone(question, text: str, errors: list, today: date):
         number = phonenumbers.parse(text, "US")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if (number is None or not phonenumbers.is_valid_number(number)
+            or phonenumbers.region_code_for_number(number) not in US_PHONE_REGIONS):
         errors.append(NOT_A_PHONE)
         return text
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -362,6 +362,17 @@ def test_what_is_not_a_phone_number_is_refused(typed):
     assert one("phone_primary", typed) == (None, [str(v.NOT_A_PHONE)])
 
 
+@pytest.mark.parametrize("typed", ["787-722-1234", "+1 671 472 1234"])
+def test_a_number_of_a_us_territory_is_a_us_number(typed):
+    assert one("phone_primary", typed)[1] == []
+
+
+@pytest.mark.parametrize("typed", ["+44 20 7946 0958", "+52 55 5555 5555", "+1 416 979 0000"])
+def test_a_number_outside_the_us_is_refused(typed):
+    """The spec asks for US numbers: a valid number of another country (Canada shares +1) is refused."""
+    assert one("phone_primary", typed) == (None, [str(v.NOT_A_PHONE)])
+
+
 def test_the_future_phone_is_asked_only_when_it_differs():
     assert one("phone_future", "530-555-0199", {**PERSONAL, "phone_future_same": "no"}) == ("+15305550199", [])
     assert one("phone_future", "530-555-0199", {**PERSONAL, "phone_future_same": "yes"}) == (None, [])
