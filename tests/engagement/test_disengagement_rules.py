@@ -16,7 +16,6 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from ces import roles
@@ -39,7 +38,7 @@ from engagement.disengagement import (
     status_form_countersign,
     status_form_file,
 )
-from engagement.models import ContactAttempt, EngagementCase, Letter, StatusForm
+from engagement.models import ContactAttempt, EngagementCase, Letter
 from engagement.selectors import case_page, weekly_report
 from tests.factories import AgencyFactory, ClientFactory, ProgramFactory, UserFactory
 
@@ -355,23 +354,36 @@ def test_the_weekly_report_lists_whoever_had_no_contact_for_14_days_or_more(peop
 def test_each_scheduled_job_and_form_writes_in_its_own_transaction(people):
     """All or nothing: each service's writes are in a transaction of its own (a savepoint inside the caller's, here
     the test's), so a failure half-way leaves nothing written. (A test with transaction=True would say the same, but
-    its flush would empty the role groups for the mutation runs that reuse the database.)"""
-    depths = []
-
-    def record(sender, **kwargs):
-        depths.append(len(connection.savepoint_ids))
-
+    its flush would empty the role groups for the mutation runs that reuse the database.) The flags are written
+    set-based (the sweep's batch path: no post_save), so the writes are watched as statements."""
     case = make_case(people)
     attempts(case, "phone", "email")
     outside = len(connection.savepoint_ids)
-    post_save.connect(record, sender=EngagementCase, weak=False)
-    post_save.connect(record, sender=StatusForm, weak=False)
-    try:
-        inactivity_flag(case_id=case.pk, now=at("2026-10-31"), actor=people["director"])
+    depths: list[int] = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")) and ("engagement_engagementcase" in sql
+                                                                       or "engagement_statusform" in sql):
+            depths.append(len(connection.savepoint_ids))
+        return execute(sql, params, many, context)
+
+    def writes(call):
+        depths.clear()
+        with connection.execute_wrapper(watch):
+            call()
+        return list(depths)
+
+    steps = [
+        writes(lambda: inactivity_flag(case_id=case.pk, now=at("2026-10-31"), actor=people["director"])),
+    ]
+    form = None
+
+    def filed():
+        nonlocal form
         form = file_form(people, case)
-        status_form_countersign(form=form, actor=people["director"])
-        hold_flag(case_id=case.pk, now=at("2026-11-30"), actor=people["director"])
-    finally:
-        post_save.disconnect(record, sender=EngagementCase)
-        post_save.disconnect(record, sender=StatusForm)
-    assert depths == [outside + 1] * 5  # the flag, the form filed, the form and the case at the sign-off, the hold flag
+
+    steps.append(writes(filed))
+    steps.append(writes(lambda: status_form_countersign(form=form, actor=people["director"])))
+    steps.append(writes(lambda: hold_flag(case_id=case.pk, now=at("2026-11-30"), actor=people["director"])))
+    # the flag, the form filed, the form and the case at the sign-off, the hold flag: each writes, each in its own
+    assert all(steps) and {depth for step in steps for depth in step} == {outside + 1}, steps
