@@ -72,6 +72,7 @@ MODULES: dict[str, list[str]] = {
                              "tests/grievances/test_retaliation.py"],
     "grievances/timers.py": ["tests/grievances/test_clocks.py", "tests/grievances/test_retaliation.py"],
     "grievances/retaliation.py": ["tests/grievances/test_retaliation_rules.py", "tests/grievances/test_retaliation.py"],
+    "consent/policy.py": ["tests/consent/test_policy_rules.py"],
     "reports/policy.py": ["tests/reports/test_policy_rules.py", "tests/reports/test_figures.py",
                           "tests/reports/test_equity_whatif.py"],
 }
