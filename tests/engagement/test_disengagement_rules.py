@@ -139,7 +139,9 @@ def test_30_days_inactive_an_active_client_is_due_for_engagement_and_the_worker_
     told = Notification.objects.filter(subject__contains="30 days inactive")
     assert sorted(told.values_list("recipient__username", flat=True)) == sorted(
         people[who].username for who in ("worker", "director", "leader"))
-    assert case.history.first().history_change_reason.startswith("engagement.inactive_30")
+    flagged = case.history.first()  # the audit says what changed, who and why: a change ("~") to the new status
+    assert flagged.history_change_reason.startswith("engagement.inactive_30")
+    assert (flagged.history_type, flagged.status, flagged.history_user) == ("~", Status.DUE_FOR_ENGAGEMENT, people["director"])
 
 
 @pytest.mark.parametrize("status", [s for s in ALL_STATUSES if s != Status.ACTIVE])
@@ -155,6 +157,9 @@ def test_60_days_disengaged_a_client_in_engagement_is_due_for_hold_and_the_worke
     assert hold_flag(case_id=case.pk, now=at("2026-11-30"), actor=people["director"]) is True
     case.refresh_from_db()
     assert case.status == Status.DUE_FOR_HOLD
+    flagged = case.history.first()
+    assert (flagged.history_type, flagged.status, flagged.history_user) == ("~", Status.DUE_FOR_HOLD, people["director"])
+    assert flagged.history_change_reason.startswith("engagement.hold_due")
     told = Notification.objects.filter(subject__contains="60 days inactive")
     assert sorted(told.values_list("recipient__username", flat=True)) == sorted(
         people[who].username for who in ("worker", "director", "leader"))
